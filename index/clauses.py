@@ -1,0 +1,249 @@
+"""Clause segmentation: the numbering hierarchy 一、 → （一） → 1. → （1）.
+
+Markers are recognised in full- and half-width forms (``（四）``/``(四)``,
+``1.``/``1．``/``1、``) and checked against the running number of their level,
+so a line that merely starts with a number is not taken for a new clause, and
+numbering that runs on across sections (（十）… under 二、, （十一） under 三、) is
+accepted as well as numbering that restarts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from index.normalize import normalize
+from index.records import Anomaly, AnomalyKind, Clause, Responsibility
+
+CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})\s*、")),
+    (2, re.compile(r"^[（(]\s*(?P<num>[一二三四五六七八九十]{1,4})\s*[）)]")),
+    (3, re.compile(r"^(?P<num>\d{1,3})\s*[.．、](?!\d)")),
+    (4, re.compile(r"^[（(]\s*(?P<num>\d{1,3})\s*[）)]")),
+)
+
+# How far a number may jump ahead of its predecessor and still be a marker: the
+# sources occasionally skip an item, but a long jump is a number inside prose.
+_MAX_STEP = 3
+
+SENTENCE_END = "。；;！!？?）)”’…：:"
+
+
+def chinese_to_int(numeral: str) -> int:
+    """Convert a Chinese numeral up to 99 (一, 十, 十一, 二十, 二十三)."""
+    if "十" not in numeral:
+        return CHINESE_DIGITS[numeral]
+    tens, _, ones = numeral.partition("十")
+    return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
+
+
+@dataclass(frozen=True)
+class Marker:
+    level: int
+    number: int
+    numeral: str  # as written: 十一 or 11
+    length: int  # characters of the line the marker occupies
+
+    @property
+    def label(self) -> str:
+        """Canonical full-width display form."""
+        return {1: f"{self.numeral}、", 2: f"（{self.numeral}）", 3: f"{self.numeral}.", 4: f"（{self.numeral}）"}[
+            self.level
+        ]
+
+
+def match_marker(line: str) -> Marker | None:
+    """The numbering marker at the start of `line` (already stripped), if any."""
+    for level, pattern in _MARKERS:
+        found = pattern.match(line)
+        if found:
+            numeral = found.group("num")
+            number = int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
+            return Marker(level, number, numeral, found.end())
+    return None
+
+
+class MarkerSequence:
+    """Accepts a marker only when its number follows the last one of its level."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, int] = {}
+
+    def accept(self, marker: Marker) -> bool:
+        last = self.last.get(marker.level, 0)
+        ok = marker.number == 1 or last < marker.number <= last + _MAX_STEP
+        if ok:
+            # no reset of deeper levels: a number that runs on across sections is as valid as one that restarts at 1
+            self.last[marker.level] = marker.number
+        return ok
+
+
+def heading_of(line_after_marker: str) -> str:
+    """The short heading at the start of a clause line (up to the first 。 when it is short)."""
+    text = line_after_marker.strip().lstrip("：: ")
+    for stop in ("。", "：", ":"):
+        position = text.find(stop)
+        if 0 < position <= 40:
+            return text[:position].strip()
+    if len(text) <= 40:
+        return text.rstrip("。；;，,").strip()
+    return text[:20] + "…"
+
+
+@dataclass
+class _OpenClause:
+    marker: Marker | None
+    clause_id: str
+    path: tuple[str, ...]
+    headings: tuple[str, ...]
+    parent_id: str | None
+    lines: list[str] = field(default_factory=list)
+    has_children: bool = False
+
+
+def segment_clauses(
+    notice_id: str,
+    preamble: Sequence[str],
+    body: Sequence[str],
+    normalized_notice: str,
+    is_noise: Callable[[str], bool],
+) -> tuple[list[Clause], list[Anomaly]]:
+    """Split a notice's preamble and numbered body lines into clauses.
+
+    `body` starts at the first top-level marker. Lines for which `is_noise`
+    is true (URLs, page furniture) are skipped; `normalized_notice` is the
+    notice's normalized text, into which the clause offsets point.
+    """
+    opened: list[_OpenClause] = []
+    preamble_lines = [line.strip() for line in preamble if line.strip() and not is_noise(line)]
+    if preamble_lines:
+        opened.append(_OpenClause(None, f"{notice_id}/导语", (), (), None, preamble_lines))
+
+    sequence = MarkerSequence()
+    stack: list[_OpenClause] = []
+    used_ids: set[str] = {item.clause_id for item in opened}
+    for raw in body:
+        line = raw.strip()
+        if not line or is_noise(raw):
+            continue
+        marker = match_marker(line)
+        if marker is not None and sequence.accept(marker):
+            while stack and stack[-1].marker.level >= marker.level:
+                stack.pop()
+            parent = stack[-1] if stack else None
+            if parent is not None:
+                parent.has_children = True
+            path = (parent.path if parent else ()) + (marker.label,)
+            numerals = [_numeral_of(label) for label in path]
+            clause_id = _unique(f"{notice_id}/{'.'.join(numerals)}", used_ids)
+            headings = (parent.headings if parent else ()) + (heading_of(line[marker.length :]),)
+            current = _OpenClause(marker, clause_id, path, headings, parent.clause_id if parent else None, [line])
+            opened.append(current)
+            stack.append(current)
+        elif opened:
+            opened[-1].lines.append(line)
+
+    clauses: list[Clause] = []
+    anomalies: list[Anomaly] = []
+    cursor = 0
+    for item in opened:
+        text = "".join(item.lines)
+        needle = normalize(text)
+        start = normalized_notice.find(needle, cursor)
+        if start < 0:
+            raise ValueError(f"clause {item.clause_id} not found in its notice text")
+        cursor = start + len(needle)
+        clause = Clause(
+            clause_id=item.clause_id,
+            notice_id=notice_id,
+            path=item.path,
+            headings=item.headings,
+            text=text,
+            start=start,
+            end=cursor,
+            parent_id=item.parent_id,
+            units=tuple(inline_responsibilities(text)),
+        )
+        clauses.append(clause)
+        anomalies.extend(find_anomalies(clause, leaf=not item.has_children))
+    return clauses, anomalies
+
+
+def _numeral_of(label: str) -> str:
+    return label.strip("（）、.")
+
+
+def _unique(candidate: str, used: set[str]) -> str:
+    clause_id, suffix = candidate, 2
+    while clause_id in used:
+        clause_id = f"{candidate}~{suffix}"
+        suffix += 1
+    used.add(clause_id)
+    return clause_id
+
+
+_OPEN = "（("
+_CLOSE = "）)"
+
+
+def parentheticals(text: str) -> Iterable[str]:
+    """Top-level parenthesised passages of `text` (full or half width, nesting allowed)."""
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char in _OPEN:
+            if depth == 0:
+                start = index + 1
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                yield text[start:index]
+
+
+_UNITS_PREFIX = re.compile(r"^\s*责任单位\s*[:：]\s*")
+_UNITS_SUFFIX = re.compile(r"(负责|负责落实|分工负责|牵头|指导督促落实|督促落实)\s*$")
+
+
+def inline_responsibilities(text: str) -> list[Responsibility]:
+    """Responsible units named inline: ``（责任单位：…）`` or ``（…负责）``."""
+    found = []
+    for passage in parentheticals(text):
+        if _UNITS_PREFIX.match(passage):
+            found.append(Responsibility(units=_UNITS_PREFIX.sub("", passage).strip()))
+        else:
+            # "（省安委办和各市、县人民政府负责。以下均需市、县人民政府负责，不再一一列出）": the first sentence names the units
+            first = passage.split("。")[0].strip()
+            if _UNITS_SUFFIX.search(first) and len(first) <= 200:
+                found.append(Responsibility(units=first))
+    return found
+
+
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
+# 矽 is still in everyday mainland use (矽肺); reporting it would be noise.
+_TRADITIONAL_ALLOWED = frozenset("矽")
+
+
+def find_anomalies(clause: Clause, leaf: bool) -> list[Anomaly]:
+    """Report source damage in one clause; the text itself is never changed."""
+    found = []
+    text = normalize(clause.text)
+    if leaf and clause.path and text and text[-1] not in SENTENCE_END and len(text) > 30:
+        found.append(Anomaly(AnomalyKind.TRUNCATED, clause.notice_id, clause.clause_id, f"…{text[-12:]}"))
+    for word in _LATIN_WORD.findall(text):
+        found.append(Anomaly(AnomalyKind.LATIN_WORD, clause.notice_id, clause.clause_id, word))
+    for char in traditional_characters(text):
+        found.append(Anomaly(AnomalyKind.TRADITIONAL_CHAR, clause.notice_id, clause.clause_id, char))
+    return found
+
+
+def traditional_characters(text: str) -> list[str]:
+    """Characters that a traditional-to-simplified conversion would change."""
+    import zhconv
+
+    simplified = zhconv.convert(text, "zh-cn")
+    if len(simplified) != len(text):  # a phrase mapping changed the length; compare per character
+        simplified = "".join(zhconv.convert(char, "zh-cn") for char in text)
+    return sorted({a for a, b in zip(text, simplified, strict=False) if a != b and a not in _TRADITIONAL_ALLOWED})

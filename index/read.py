@@ -1,0 +1,139 @@
+"""Read a notice file (.txt in UTF-8/UTF-16/GB18030, .docx, .pdf) into text.
+
+Every failure is a `ReadError` with a message a user can act on; nothing here
+writes anywhere, so a bad file can never damage an index.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+
+
+class ReadError(ValueError):
+    """A file that cannot be read as a notice; the message says why."""
+
+
+def read_notice_file(path: Path, max_bytes: int) -> str:
+    """Return the text of the notice file at `path`."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(f"{path.name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 .txt、.docx、.pdf")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError(f"{path.name}: 文件为空")
+    if size > max_bytes:
+        raise ReadError(f"{path.name}: 文件过大（{size / 1e6:.1f} MB，上限 {max_bytes / 1e6:.1f} MB）")
+    return read_notice_bytes(path.read_bytes(), path.name)
+
+
+def read_notice_bytes(data: bytes, name: str) -> str:
+    """Return the text of a notice given as bytes; `name` picks the format."""
+    suffix = Path(name).suffix.lower()
+    if not data:
+        raise ReadError(f"{name}: 文件为空")
+    if suffix == ".docx":
+        text = _read_docx(data, name)
+    elif suffix == ".pdf":
+        text = _read_pdf(data, name)
+    elif suffix == ".txt":
+        text = decode_text(data, name)
+    else:
+        raise ReadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 .txt、.docx、.pdf")
+    if not text.strip():
+        raise ReadError(f"{name}: 文件中没有文字内容")
+    return text
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode plain text: BOMs first, then strict UTF-8, then GB18030 (covers GBK/GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data[3:], "utf-8", name)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16", name)
+    if _looks_binary(data):
+        raise ReadError(f"{name}: 这是二进制文件，不是文本（含有控制字符）")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ReadError(f"{name}: 无法识别的文字编码（既不是 UTF-8 也不是 GBK/GB18030）") from None
+    if not _plausible_chinese(text):
+        raise ReadError(f"{name}: 无法识别的文字编码（按 GB18030 解码后不是正常中文）")
+    return text
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise ReadError(f"{name}: 文件声明为 {encoding} 但内容损坏") from None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls > len(sample) * 0.02
+
+
+def _plausible_chinese(text: str) -> bool:
+    """Bytes in another encoding decode as GB18030 into rare characters; real GBK text is mostly GB2312."""
+    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not cjk:
+        return sum(ch.isprintable() or ch.isspace() for ch in text) > len(text) * 0.95
+    common = 0
+    for ch in cjk:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= len(cjk) * 0.9
+
+
+def _read_docx(data: bytes, name: str) -> str:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ReadError(f"{name}: 不是有效的 .docx 文件（.docx 应为 zip 压缩包，可能已损坏或扩展名错误）")
+    try:
+        import docx
+    except ImportError as error:  # pragma: no cover - declared dependency
+        raise ReadError("读取 .docx 需要 python-docx：pip install python-docx") from error
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:
+        raise ReadError(f"{name}: .docx 文件已损坏，无法打开（{type(error).__name__}）") from None
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    # Tables become tab-separated rows, the same shape as the task table in the bundled .txt notices.
+    for table in document.tables:
+        lines.append("")
+        for row in table.rows:
+            lines.extend("\t" + cell.text.replace("\n", "") for cell in row.cells)
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _read_pdf(data: bytes, name: str) -> str:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError as error:  # pragma: no cover - declared dependency
+        raise ReadError("读取 .pdf 需要 pypdf：pip install pypdf") from error
+    if not data.startswith(b"%PDF"):
+        raise ReadError(f"{name}: 不是有效的 PDF 文件（缺少 %PDF 文件头）")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, TypeError) as error:
+        raise ReadError(f"{name}: PDF 文件已损坏，无法读取（{type(error).__name__}）") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ReadError(f"{name}: PDF 中没有可提取的文字（可能是扫描件，需要先做文字识别）")
+    return text

@@ -1,0 +1,53 @@
+"""The one settings object, read once (environment, then CLI overrides) and passed down."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.normalize import NORMALIZATION_VERSION
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Bump when parsing changes what a source file turns into; the index folder name
+# changes with it, so an index built by older code is never reused.
+PARSER_VERSION = "clauses-1"
+
+
+class Settings(BaseSettings):
+    """Configuration of the index and the assistant. Environment variables use the prefix ``ANQUAN_``."""
+
+    model_config = SettingsConfigDict(env_prefix="ANQUAN_", frozen=True)
+
+    source_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "notices",
+        description="Folder of notice files (.txt/.docx/.pdf) to index; the bundled corpus by default.",
+    )
+    index_dir: Path = Field(
+        default=PROJECT_ROOT / ".cache" / "index",
+        description="Folder under which built indexes live, outside git. Point a second corpus at its own folder.",
+    )
+    max_file_bytes: int = Field(
+        default=20_000_000,
+        gt=0,
+        description="Largest notice file accepted, in bytes; larger files are refused with a message.",
+    )
+
+    def shape_key(self) -> str:
+        """A short hash of everything that shapes the clause index."""
+        shape = f"{PARSER_VERSION}|{NORMALIZATION_VERSION}"
+        return hashlib.sha256(shape.encode()).hexdigest()[:12]
+
+    @property
+    def corpus_dir(self) -> Path:
+        """This source folder's own place under `index_dir`, so corpora indexed side by side never mix."""
+        source = str(self.source_dir.resolve())
+        return self.index_dir / f"{self.source_dir.name}-{hashlib.sha256(source.encode()).hexdigest()[:8]}"
+
+    @property
+    def clause_index_dir(self) -> Path:
+        """Where this configuration's clause index lives; named by `shape_key` so a stale one is never read."""
+        return self.corpus_dir / f"clauses-{self.shape_key()}"

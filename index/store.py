@@ -1,0 +1,217 @@
+"""The clause index on disk: built incrementally by content hash, loaded as a `Corpus`.
+
+Layout under ``Settings.clause_index_dir``::
+
+    files/<sha256 of the source bytes>.json   notices and clauses parsed from one file
+    manifest.json                             source name -> sha256, for the current build
+
+A build parses only files whose bytes it has not seen, validates every changed
+file before writing anything, and replaces the manifest atomically, so a failed
+build leaves the previous index exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.notices import parse_notices
+from index.read import SUPPORTED_SUFFIXES, ReadError, read_notice_bytes
+from index.records import Anomaly, Clause, Notice
+from index.settings import Settings
+
+Progress = Callable[[str], None]
+
+
+class IndexNotReady(RuntimeError):
+    """The index is missing or cannot be used; the message says what to run."""
+
+
+class BuildError(RuntimeError):
+    """Some source files could not be indexed; nothing was written."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Every notice and clause of one built index, in source order."""
+
+    notices: tuple[Notice, ...]
+    clauses: tuple[Clause, ...]
+    _notice_by_id: dict[str, Notice] = field(repr=False, compare=False)
+    _clause_by_id: dict[str, Clause] = field(repr=False, compare=False)
+
+    @classmethod
+    def of(cls, notices: Iterable[Notice], clauses: Iterable[Clause]) -> Corpus:
+        notices, clauses = tuple(notices), tuple(clauses)
+        return cls(notices, clauses, {n.notice_id: n for n in notices}, {c.clause_id: c for c in clauses})
+
+    def notice(self, notice_id: str) -> Notice:
+        return self._notice_by_id[notice_id]
+
+    def clause(self, clause_id: str) -> Clause:
+        return self._clause_by_id[clause_id]
+
+    def has_clause(self, clause_id: str) -> bool:
+        return clause_id in self._clause_by_id
+
+    def clauses_of(self, notice_id: str) -> list[Clause]:
+        return [clause for clause in self.clauses if clause.notice_id == notice_id]
+
+    @property
+    def anomalies(self) -> list[Anomaly]:
+        return [anomaly for notice in self.notices for anomaly in notice.anomalies]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    parsed: list[str]
+    reused: list[str]
+    removed: list[str]
+    skipped: list[str]
+    corpus: Corpus
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_source(data: bytes, name: str) -> tuple[list[Notice], list[Clause]]:
+    """Read and parse one source file's bytes; raises ReadError/ValueError with a user-facing message."""
+    text = read_notice_bytes(data, name)
+    parsed = parse_notices(text, name)
+    notices = [item.notice for item in parsed]
+    clauses = [clause for item in parsed for clause in item.clauses]
+    return notices, clauses
+
+
+def source_files(source_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Supported notice files of a folder, and the other files found there."""
+    if not source_dir.is_dir():
+        raise IndexNotReady(f"找不到通知文件夹：{source_dir}")
+    files, others = [], []
+    for path in sorted(source_dir.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        (files if path.suffix.lower() in SUPPORTED_SUFFIXES else others).append(path)
+    return files, others
+
+
+def build(settings: Settings, progress: Progress = lambda message: None, skip_bad: bool = False) -> BuildReport:
+    """Bring the clause index up to date with `settings.source_dir`."""
+    root = settings.clause_index_dir
+    files_dir = root / "files"
+    previous = _read_manifest(root)
+    paths, others = source_files(settings.source_dir)
+    manifest: dict[str, str] = {}
+    pending: dict[str, dict] = {}
+    parsed, reused, errors = [], [], []
+    for number, path in enumerate(paths, 1):
+        prefix = f"[{number}/{len(paths)}] {path.name}"
+        try:
+            if path.stat().st_size > settings.max_file_bytes:
+                raise ReadError(f"{path.name}: 文件过大（上限 {settings.max_file_bytes / 1e6:.1f} MB）")
+            data = path.read_bytes()
+            digest = sha256_bytes(data)
+            if (files_dir / f"{digest}.json").exists() or digest in pending:
+                reused.append(path.name)
+                progress(f"{prefix}: 未变化，沿用已有索引")
+            else:
+                notices, clauses = parse_source(data, path.name)
+                pending[digest] = _payload(notices, clauses)
+                parsed.append(path.name)
+                summary = "，".join(f"{n.issuer}{n.year}年" for n in notices[:3]) + ("…" if len(notices) > 3 else "")
+                progress(f"{prefix}: 解析出 {len(notices)} 份通知、{len(clauses)} 个条款（{summary}）")
+            manifest[path.name] = digest
+        except (ReadError, ValueError, OSError) as error:
+            errors.append(str(error) if path.name in str(error) else f"{path.name}: {error}")
+            progress(f"{prefix}: 出错：{errors[-1]}")
+    if errors and not skip_bad:
+        raise BuildError(errors)
+    removed = sorted(set(previous) - set(manifest))
+    files_dir.mkdir(parents=True, exist_ok=True)
+    for digest, payload in pending.items():
+        _write_json(files_dir / f"{digest}.json", payload)
+    _write_json(root / "manifest.json", {"sources": manifest})
+    for stale in files_dir.glob("*.json"):
+        if stale.stem not in manifest.values():
+            stale.unlink()
+    corpus = load(settings)
+    progress(f"索引完成：{len(corpus.notices)} 份通知，{len(corpus.clauses)} 个条款 → {root}")
+    return BuildReport(
+        parsed, reused, removed, errors + [f"{p.name}: 不支持的文件类型，已跳过" for p in others], corpus
+    )
+
+
+def load(settings: Settings) -> Corpus:
+    """Load the built clause index of `settings.source_dir`."""
+    root = settings.clause_index_dir
+    manifest = _read_manifest(root)
+    if not (root / "manifest.json").exists():
+        raise IndexNotReady(f"还没有建立索引：请先运行 python -m index build（索引目录 {root}）")
+    notices: list[Notice] = []
+    clauses: list[Clause] = []
+    used: set[str] = set()
+    for name, digest in manifest.items():
+        try:
+            payload = json.loads((root / "files" / f"{digest}.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise IndexNotReady(f"索引文件损坏（{name}）：请重新运行 python -m index build（{error}）") from None
+        for notice_data in payload["notices"]:
+            notice = Notice.from_dict(notice_data)
+            own = [Clause.from_dict(item) for item in payload["clauses"] if item["notice_id"] == notice.notice_id]
+            notice, own = _unique_notice(notice, own, used)
+            notices.append(notice)
+            clauses.extend(own)
+    return Corpus.of(notices, clauses)
+
+
+def _unique_notice(notice: Notice, clauses: list[Clause], used: set[str]) -> tuple[Notice, list[Clause]]:
+    """Two files may hold notices of the same issuer and year; later ones get a suffix, in source order."""
+    new_id, suffix = notice.notice_id, 2
+    while new_id in used:
+        new_id, suffix = f"{notice.notice_id}-{suffix}", suffix + 1
+    used.add(new_id)
+    if new_id == notice.notice_id:
+        return notice, clauses
+
+    def renamed(clause_id: str | None) -> str | None:
+        return None if clause_id is None else new_id + clause_id[len(notice.notice_id) :]
+
+    clauses = [
+        replace(c, clause_id=renamed(c.clause_id), notice_id=new_id, parent_id=renamed(c.parent_id)) for c in clauses
+    ]
+    anomalies = tuple(replace(a, notice_id=new_id, clause_id=renamed(a.clause_id)) for a in notice.anomalies)
+    return replace(notice, notice_id=new_id, anomalies=anomalies), clauses
+
+
+def _payload(notices: list[Notice], clauses: list[Clause]) -> dict:
+    return {"notices": [n.to_dict() for n in notices], "clauses": [c.to_dict() for c in clauses]}
+
+
+def _read_manifest(root: Path) -> dict[str, str]:
+    try:
+        return json.loads((root / "manifest.json").read_text(encoding="utf-8"))["sources"]
+    except (OSError, json.JSONDecodeError, KeyError):
+        return {}
+
+
+def _write_json(path: Path, payload: dict) -> None:
+    """Write atomically: a crash mid-write never leaves a half file in place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(payload, stream, ensure_ascii=False)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

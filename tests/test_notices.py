@@ -1,0 +1,200 @@
+"""Notice splitting and metadata, pinned against the bundled sources (read by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.records import Level
+from index.store import Corpus
+
+# notice_id: (issuer, level, year, 文号, title, date) as the sources state them; None where they do not
+EXPECTED = {
+    "朔州市-2026": (
+        "朔州市人民政府",
+        "市",
+        2026,
+        "朔政发〔2026〕1号",
+        "朔州市人民政府关于做好2026年安全生产工作的通知",
+        "2026-03-06",
+    ),
+    "山西省-2009": (
+        "山西省人民政府",
+        "省",
+        2009,
+        "晋政发〔2009〕1号",
+        "山西省人民政府关于2009年安全生产工作的意见",
+        None,
+    ),
+    "山西省-2010": ("山西省人民政府", "省", 2010, None, None, None),
+    "山西省-2011": ("山西省人民政府", "省", 2011, "晋政发〔2011〕1号", None, None),
+    "山西省-2012": ("山西省人民政府", "省", 2012, None, None, None),
+    "山西省-2013": (
+        "山西省人民政府",
+        "省",
+        2013,
+        "晋政发〔2013〕1号",
+        "山西省人民政府关于做好2013年安全生产工作的通知",
+        "2013-01-31",
+    ),
+    "山西省-2014": ("山西省人民政府", "省", 2014, None, "山西省人民政府关于做好2014年安全生产工作的通知", "2014-01-02"),
+    "山西省-2015": (
+        "山西省人民政府",
+        "省",
+        2015,
+        "晋政发〔2015〕1号",
+        "山西省人民政府关于做好2015年安全生产工作的通知",
+        "2015-01-01",
+    ),
+    "山西省-2016": (
+        "山西省人民政府",
+        "省",
+        2016,
+        "晋政发〔2016〕1号",
+        "山西省人民政府关于做好2016年安全生产工作的通知",
+        None,
+    ),
+    "山西省-2017": (
+        "山西省人民政府",
+        "省",
+        2017,
+        "晋政发〔2017〕1号",
+        "山西省人民政府关于做好2017年安全生产工作的通知",
+        None,
+    ),
+    "山西省-2018": (
+        "山西省人民政府",
+        "省",
+        2018,
+        "晋政发〔2018〕1号",
+        "山西省人民政府关于做好2018年安全生产工作的通知",
+        "2018-01-02",
+    ),
+    "山西省-2019": (
+        "山西省人民政府",
+        "省",
+        2019,
+        "晋政发〔2019〕1号",
+        "山西省人民政府关于做好2019年安全生产工作的通知",
+        None,
+    ),
+    "山西省-2020": (
+        "山西省人民政府",
+        "省",
+        2020,
+        "晋政发〔2020〕1号",
+        "山西省人民政府关于做好2020年安全生产工作的通知",
+        "2020-02-26",
+    ),
+    "山西省-2021": (
+        "山西省人民政府",
+        "省",
+        2021,
+        "晋政发〔2021〕1号",
+        "山西省人民政府关于做好2021年安全生产工作的通知",
+        "2021-01-28",
+    ),
+    "山西省-2022": (
+        "山西省人民政府",
+        "省",
+        2022,
+        "晋政发〔2022〕1号",
+        "山西省人民政府关于做好2022年安全生产工作的通知",
+        "2022-01-10",
+    ),
+    "山西省-2023": (
+        "山西省人民政府",
+        "省",
+        2023,
+        "晋政发〔2023〕1号",
+        "山西省人民政府关于做好2023年安全生产工作的通知",
+        None,
+    ),
+    "山西省-2024": (
+        "山西省人民政府",
+        "省",
+        2024,
+        "晋政发〔2024〕1号",
+        "山西省人民政府关于做好2024年安全生产工作的通知",
+        "2024-01-20",
+    ),
+    "山西省-2025": (
+        "山西省人民政府",
+        "省",
+        2025,
+        "晋政发〔2025〕1号",
+        "山西省人民政府关于做好2025年安全生产工作的通知",
+        "2025-01-16",
+    ),
+    "山西省-2026": (
+        "山西省人民政府",
+        "省",
+        2026,
+        "晋政发〔2026〕1号",
+        "山西省人民政府关于做好2026年安全生产工作的通知",
+        "2026-01-23",
+    ),
+    "忻州市-2024": (
+        "忻州市人民政府",
+        "市",
+        2024,
+        "忻政发〔2024〕1号",
+        "忻州市人民政府关于做好2024年安全生产工作的通知",
+        "2024-02-23",
+    ),
+    "大同市-2025": (
+        "大同市人民政府",
+        "市",
+        2025,
+        "同政发〔2025〕1号",
+        "大同市人民政府关于做好2025年安全生产工作的通知",
+        "2025-03-06",
+    ),
+    "沁水县-2025": (
+        "沁水县人民政府",
+        "县",
+        2025,
+        "沁政发〔2025〕1号",
+        "沁水县人民政府关于做好2025年安全生产工作的通知",
+        "2025-03-25",
+    ),
+}
+
+
+def test_corpus_has_the_22_notices(corpus: Corpus) -> None:
+    assert [n.notice_id for n in corpus.notices] == list(EXPECTED)
+
+
+def test_provincial_years_2009_to_2026_each_once(corpus: Corpus) -> None:
+    years = [n.year for n in corpus.notices if n.level is Level.PROVINCE]
+    assert sorted(years) == list(range(2009, 2027))
+
+
+@pytest.mark.parametrize("notice_id", list(EXPECTED))
+def test_metadata_matches_the_source(corpus: Corpus, notice_id: str) -> None:
+    notice = corpus.notice(notice_id)
+    issuer, level, year, doc_number, title, date = EXPECTED[notice_id]
+    assert (notice.issuer, notice.level.value, notice.year) == (issuer, level, year)
+    assert notice.doc_number == doc_number
+    assert notice.title == title
+    assert notice.date == date
+
+
+def test_notices_without_front_matter_say_what_was_inferred(corpus: Corpus) -> None:
+    # 2010 starts at its first heading: both its year and its issuer come from elsewhere
+    assert set(corpus.notice("山西省-2010").inferred) == {"year", "issuer"}
+    # 2012 starts at the addressee line; its signature names the issuer, the body the year
+    assert corpus.notice("山西省-2012").inferred == ("year",)
+    assert corpus.notice("朔州市-2026").inferred == ()
+
+
+def test_notice_boundaries_keep_each_notice_to_itself(corpus: Corpus) -> None:
+    # the first words after each notice's addressee line, and the last sentence of the one before
+    assert corpus.clause("山西省-2012/导语").text.startswith("为深入贯彻落实科学发展观")
+    assert corpus.clause("山西省-2011/十").text.endswith("为我省转型跨越发展创造良好的安全生产环境。")
+    assert corpus.clause("山西省-2010/一").text.startswith("一、进一步提高认识，牢固确立科学的政绩观")
+    assert corpus.clause("山西省-2009/十一").text.endswith("安全发展、和谐发展做出不懈的努力。")
+
+
+def test_display_title_marks_a_missing_title(corpus: Corpus) -> None:
+    assert corpus.notice("山西省-2011").display_title == "山西省人民政府2011年安全生产工作文件（原文无标题）"
+    assert corpus.notice("沁水县-2025").display_title == corpus.notice("沁水县-2025").title
