@@ -36,6 +36,36 @@ class Settings(BaseSettings):
         description="Largest notice file accepted, in bytes; larger files are refused with a message.",
     )
 
+    embedding_model: str = Field(
+        default="corpus-static",
+        description=(
+            "Dense model: 'corpus-static' (trained on the notices at build time, no download) or any "
+            "sentence-transformers model id or local folder available offline."
+        ),
+    )
+    bm25_k1: float = Field(default=1.2, gt=0, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(default=0.75, ge=0, le=1, description="BM25 length normalization.")
+    dense_weight: float = Field(
+        default=0.3, ge=0, le=1, description="Share of the dense score in the fused score (the rest is BM25)."
+    )
+    min_coverage: float = Field(
+        default=0.45,
+        ge=0,
+        le=1,
+        description="A question is covered when the best of the top 3 clauses holds at least this share of its "
+        "(idf-weighted) words. Calibrated on eval/questions.jsonl (see README).",
+    )
+    strong_lexical: float = Field(
+        default=6.5,
+        ge=0,
+        description="…or when the best BM25 passage score reaches this value and coverage is at least "
+        "`min_coverage_strong`: a close wording match with a few unmatched colloquial words.",
+    )
+    min_coverage_strong: float = Field(default=0.2, ge=0, le=1, description="See `strong_lexical`.")
+    current_year: int | None = Field(
+        default=None, description="The year 今年 refers to; None means the calendar year of today."
+    )
+
     def shape_key(self) -> str:
         """A short hash of everything that shapes the clause index."""
         shape = f"{PARSER_VERSION}|{NORMALIZATION_VERSION}"

@@ -1,0 +1,70 @@
+"""Follow-up questions: 那大同呢？ 这个由谁负责？ 去年呢？ take what they leave out from the turns before."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assistant.scope import Scope, ScopeReader, strip_mentions
+from index.tokenize import Tokenizer
+
+# Segments of a question addressed to the assistant rather than about the notices.
+_INSTRUCTION = re.compile(
+    r"忽略|无视|扮演|系统提示|提示词|指令|你现在是|不受任何限制|越狱|ignore|pretend|system prompt|jailbreak",
+    re.IGNORECASE,
+)
+_SEGMENT = re.compile(r"[^。！？!?；;\n【】\[\]]+[。！？!?；;]?")
+
+# A question with fewer content words than this leans on the previous turn for its topic.
+_SELF_CONTAINED_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Contextualized:
+    """A question made self-contained: the text to search and its (unresolved) scope."""
+
+    search_text: str
+    scope: Scope
+    used_history: bool
+
+
+def strip_instructions(question: str) -> str:
+    """Drop the parts of a question that instruct the assistant (忽略之前的指令…, 【系统提示：…】).
+
+    Text is data: such parts change nothing in what is searched or answered. If
+    nothing else is left, the question is kept as it is (and will find nothing).
+    """
+    kept = [part for part in _SEGMENT.findall(question) if not _INSTRUCTION.search(part)]
+    return "".join(kept).strip() or question
+
+
+def contextualize(question: str, history: Sequence[str], reader: ScopeReader, tokenizer: Tokenizer) -> Contextualized:
+    """Fold the earlier user turns into `question`: scope parts it does not name, and its topic when it has none."""
+    previous: Contextualized | None = None
+    for turn in history:
+        previous = _step(turn, previous, reader, tokenizer)
+    return _step(question, previous, reader, tokenizer)
+
+
+def _step(question: str, previous: Contextualized | None, reader: ScopeReader, tokenizer: Tokenizer) -> Contextualized:
+    scope = reader.parse(question)
+    own_text = strip_mentions(question, scope.mentions)
+    if previous is None:
+        return Contextualized(own_text, scope, False)
+    before = previous.scope
+    years = scope.years
+    if scope.relative_year and before.years and not before.relative_year and "今年" not in question:
+        # 去年呢？ after a question about 2026 means 2025, whatever today's date
+        offset = scope.years[0] - reader.current_year
+        years = (max(before.years) + offset,)
+    merged = replace(
+        scope,
+        issuers=scope.issuers or before.issuers,
+        years=years or before.years,
+        relative_year=scope.relative_year if years else before.relative_year,
+    )
+    content = tokenizer(own_text)
+    if len(content) >= _SELF_CONTAINED_WORDS:
+        return Contextualized(own_text, merged, True)
+    return Contextualized(f"{previous.search_text} {own_text}", merged, True)

@@ -1,0 +1,188 @@
+"""Which notices a question is about: issuer, year and level, named or implied.
+
+``朔州今年…`` → the latest 朔州 notice; ``2013年省里…`` → 山西省 2013; ``晋城市2025年…``
+names a place the corpus has no notice of, and ``2008年…`` a year it has none of:
+both are out of scope however well the rest of the question matches, because a
+score threshold alone cannot tell a missing notice from a present one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from index.normalize import normalize
+from index.records import Level, Notice
+from index.tokenize import LEXICON
+
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "本年度": 0, "当年": 0, "明年": 1}
+_PROVINCE_WORDS = ("省里", "全省", "省政府", "省级", "省人民政府", "省委省政府")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Explicit filters from the CLI or the UI; None means no restriction."""
+
+    issuer: str | None = None
+    year: int | None = None
+    level: Level | None = None
+
+    def admits(self, notice: Notice) -> bool:
+        return (
+            (self.issuer is None or self.issuer in (notice.issuer, notice.issuer.removesuffix("人民政府")))
+            and (self.year is None or notice.year == self.year)
+            and (self.level is None or notice.level == self.level)
+        )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a question restricts itself to, and the notices that satisfies.
+
+    `notice_ids` is None when the question names no scope (every notice is
+    eligible). `out_of_scope` explains why no notice can answer, e.g.
+    ``语料中没有晋城市的通知``.
+    """
+
+    issuers: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    relative_year: bool = False
+    unknown_places: tuple[str, ...] = ()
+    notice_ids: tuple[str, ...] | None = None
+    out_of_scope: str | None = None
+    mentions: tuple[str, ...] = field(default=())  # the words that carried the scope, removed before search
+
+    @property
+    def restricted(self) -> bool:
+        return self.notice_ids is not None
+
+
+class ScopeReader:
+    """Reads a question's scope against the notices of one corpus."""
+
+    def __init__(self, notices: Sequence[Notice], current_year: int):
+        self.notices = list(notices)
+        self.current_year = current_year
+
+    @cached_property
+    def _issuer_names(self) -> list[tuple[str, str]]:
+        """(name as written in questions, issuer), longest first."""
+        names = []
+        for issuer in {n.issuer for n in self.notices}:
+            place = issuer.removesuffix("人民政府")
+            names.append((issuer, issuer))
+            names.append((place, issuer))
+            short = re.sub(r"(省|市|县|区|自治区)$", "", place)
+            if len(short) >= 2:
+                names.append((short, issuer))
+        return sorted(names, key=lambda item: -len(item[0]))
+
+    @cached_property
+    def _places(self) -> list[str]:
+        names = []
+        for line in (LEXICON / "places.txt").read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                full, _, short = line.partition("\t")
+                names.append(full.strip())
+                names.extend(s for s in short.split() if len(s) >= 2)
+        return sorted(set(names), key=len, reverse=True)
+
+    @cached_property
+    def _province_issuer(self) -> str | None:
+        provinces = {n.issuer for n in self.notices if n.level is Level.PROVINCE}
+        return provinces.pop() if len(provinces) == 1 else None
+
+    def read(self, question: str, filters: Filters | None = None) -> Scope:
+        """The notices `question` is about, on its own (see `assistant.context` for follow-ups)."""
+        return self.resolve(self.parse(question), filters)
+
+    def parse(self, question: str) -> Scope:
+        """Issuers, years and unknown places named in `question`, not yet matched to notices."""
+        text = normalize(question)
+        mentions: list[str] = []
+        issuers: list[str] = []
+        masked = text
+        for name, issuer in self._issuer_names:
+            if name in masked:
+                issuers.append(issuer)
+                mentions.append(name)
+                masked = masked.replace(name, "□")
+        if self._province_issuer and any(word in masked for word in _PROVINCE_WORDS):
+            issuers.append(self._province_issuer)
+            mentions.extend(word for word in _PROVINCE_WORDS if word in masked)
+        unknown = []
+        for place in self._places:
+            if place in masked and _stands_alone(masked, place) and _names_an_issuer(masked, place):
+                unknown.append(place)
+                masked = masked.replace(place, "□")
+        years = [int(y) for y in _YEAR.findall(text)]
+        mentions.extend(f"{y}年" for y in years)
+        relative = False
+        for word, offset in _RELATIVE_YEARS.items():
+            if word in text:
+                years.append(self.current_year + offset)
+                mentions.append(word)
+                relative = True
+        issuers = list(dict.fromkeys(issuers))
+        years = list(dict.fromkeys(years))
+        return Scope(tuple(issuers), tuple(years), relative, tuple(unknown), mentions=tuple(mentions))
+
+    def resolve(self, scope: Scope, filters: Filters | None = None) -> Scope:
+        """Turn named issuers and years (and explicit filters) into the eligible notices."""
+        filters = filters or Filters()
+        if scope.unknown_places and not scope.issuers:
+            places = "、".join(scope.unknown_places)
+            return _replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{places}的通知")
+        pool = [n for n in self.notices if filters.admits(n)]
+        if filters != Filters() and not pool:
+            return _replace(scope, notice_ids=(), out_of_scope="没有符合筛选条件的通知")
+        if scope.issuers:
+            pool = [n for n in pool if n.issuer in scope.issuers]
+        if scope.years:
+            exact = [n for n in pool if n.year in scope.years]
+            if not exact and scope.relative_year and scope.issuers and pool:
+                # 朔州今年 with no notice of this calendar year: the issuer's latest notice is what 今年 refers to
+                latest = max(n.year for n in pool)
+                exact = [n for n in pool if n.year == latest]
+            pool = exact
+        if not pool:
+            named = "".join(i.removesuffix("人民政府") for i in scope.issuers) + "、".join(
+                f"{y}年" for y in scope.years
+            )
+            return _replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{named}的通知")
+        restricted = bool(scope.issuers or scope.years or filters != Filters())
+        return _replace(scope, notice_ids=tuple(n.notice_id for n in pool) if restricted else None)
+
+
+def _stands_alone(text: str, place: str) -> bool:
+    """A two-character county name (应县, 代县) inside a longer word (相应县级) is not a place."""
+    if len(place) > 2 or not place.endswith("县"):
+        return True
+    index = text.find(place)
+    return index == 0 or not ("\u4e00" <= text[index - 1] <= "\u9fff")
+
+
+_ISSUER_USE = re.compile(r"^(市|县|区|省)?((19|20)\d{2}年|今年|去年|前年|明年|的?(安全生产|通知|文件|要求|规定))")
+
+
+def _names_an_issuer(text: str, place: str) -> bool:
+    """``晋城市2025年…`` asks for 晋城's notice; ``2009年襄汾那次溃坝`` only mentions a place named in a notice."""
+    index = text.find(place)
+    return index == 0 or bool(_ISSUER_USE.match(text[index + len(place) :]))
+
+
+def _replace(scope: Scope, **changes) -> Scope:
+    from dataclasses import replace
+
+    return replace(scope, **changes)
+
+
+def strip_mentions(question: str, mentions: Iterable[str]) -> str:
+    """The question without the words that only named its scope."""
+    text = normalize(question)
+    for mention in sorted(set(mentions), key=len, reverse=True):
+        text = text.replace(mention, " ")
+    return text

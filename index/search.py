@@ -1,0 +1,201 @@
+"""The search index on disk: BM25 over jieba tokens and FAISS over embeddings, per passage.
+
+It lives beside the clause index, in a folder named by everything that shapes it
+(clause index version, word lists, embedding model, passage size), and records
+the corpus it was built from; when the corpus changes it is rebuilt (a few
+seconds for the bundled notices), so it can never disagree with the clauses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.vectorstores import VectorStore
+
+from index.embed import CORPUS_STATIC, load_embeddings, train_corpus_static
+from index.passages import PASSAGE_CHARS, Passage, clause_passages, is_heading_only
+from index.settings import Settings
+from index.store import Corpus
+from index.tokenize import Tokenizer, lexicon_hash
+
+Progress = Callable[[str], None]
+SEARCH_VERSION = "search-1"
+
+
+def _faiss():
+    try:
+        import faiss
+    except ImportError as error:
+        raise RuntimeError("向量检索需要 faiss-cpu：pip install faiss-cpu") from error
+    return faiss
+
+
+def _bm25s():
+    try:
+        import bm25s
+    except ImportError as error:
+        raise RuntimeError("词法检索需要 bm25s：pip install bm25s") from error
+    return bm25s
+
+
+class ClauseVectorStore(VectorStore):
+    """A LangChain `VectorStore` over passages in a FAISS inner-product index (vectors are normalized)."""
+
+    def __init__(self, embeddings: Embeddings, index, passages: Sequence[Passage]):
+        self._embeddings = embeddings
+        self.index = index
+        self.passages = list(passages)
+
+    @property
+    def embeddings(self) -> Embeddings:
+        return self._embeddings
+
+    @classmethod
+    def from_passages(cls, passages: Sequence[Passage], embeddings: Embeddings) -> ClauseVectorStore:
+        faiss = _faiss()
+        vectors = np.asarray(embeddings.embed_documents([p.search_text for p in passages]), dtype=np.float32)
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(vectors)
+        return cls(embeddings, index, passages)
+
+    @classmethod
+    def from_texts(cls, texts: list[str], embedding: Embeddings, metadatas: list[dict] | None = None, **kwargs: Any):
+        metadatas = metadatas or [{} for _ in texts]
+        passages = [
+            Passage(m.get("clause_id", str(i)), m.get("notice_id", ""), text, m.get("context", ""))
+            for i, (text, m) in enumerate(zip(texts, metadatas, strict=True))
+        ]
+        return cls.from_passages(passages, embedding)
+
+    def scores_by_vector(self, vector: Sequence[float], k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(passage indices, cosine scores) of the `k` nearest passages (all when k is None)."""
+        query = np.asarray([vector], dtype=np.float32)
+        found_scores, found_ids = self.index.search(query, k or self.index.ntotal)
+        keep = found_ids[0] >= 0
+        return found_ids[0][keep], found_scores[0][keep]
+
+    def similarity_search_with_score(self, query: str, k: int = 4, **kwargs: Any) -> list[tuple[Document, float]]:
+        ids, scores = self.scores_by_vector(self._embeddings.embed_query(query), k)
+        return [(self._document(int(i)), float(s)) for i, s in zip(ids, scores, strict=True)]
+
+    def similarity_search(self, query: str, k: int = 4, **kwargs: Any) -> list[Document]:
+        return [document for document, _ in self.similarity_search_with_score(query, k)]
+
+    def _document(self, index: int) -> Document:
+        passage = self.passages[index]
+        return Document(
+            page_content=passage.text, metadata={"clause_id": passage.clause_id, "notice_id": passage.notice_id}
+        )
+
+
+class SearchIndex:
+    """Passages of the retrievable clauses, their BM25 index and their vector store."""
+
+    def __init__(self, passages: list[Passage], bm25, vectors: ClauseVectorStore, tokenizer: Tokenizer):
+        self.passages = passages
+        self.bm25 = bm25
+        self.vectors = vectors
+        self.tokenizer = tokenizer
+
+    def lexical_scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every passage (vectorized; no Python loop over passages)."""
+        if not tokens:
+            return np.zeros(len(self.passages), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
+
+    def dense_scores(self, text: str) -> np.ndarray:
+        """Cosine similarity of every passage to `text`."""
+        ids, scores = self.vectors.scores_by_vector(self.vectors.embeddings.embed_query(text))
+        full = np.zeros(len(self.passages), dtype=np.float32)
+        full[ids] = scores
+        return full
+
+
+def search_index_dir(settings: Settings) -> Path:
+    shape = "|".join(
+        [SEARCH_VERSION, settings.shape_key(), lexicon_hash(), settings.embedding_model, str(PASSAGE_CHARS)]
+    )
+    return settings.corpus_dir / f"search-{hashlib.sha256(shape.encode()).hexdigest()[:12]}"
+
+
+def corpus_key(corpus: Corpus) -> str:
+    digest = hashlib.sha256()
+    for clause in corpus.clauses:
+        digest.update(f"{clause.clause_id}\x00{clause.text}\x00{'/'.join(clause.headings)}\x01".encode())
+    return digest.hexdigest()[:16]
+
+
+def retrievable(corpus: Corpus) -> list:
+    """Clauses worth retrieving: everything but bare section titles."""
+    return [clause for clause in corpus.clauses if not is_heading_only(clause)]
+
+
+def ensure_search_index(
+    settings: Settings, corpus: Corpus, tokenizer: Tokenizer, progress: Progress = lambda message: None
+) -> SearchIndex:
+    """Load the search index for `corpus`, building it first when missing or stale."""
+    root = search_index_dir(settings)
+    key = corpus_key(corpus)
+    meta_path = root / "meta.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        meta = {}
+    if meta.get("corpus_key") != key:
+        _build(settings, corpus, tokenizer, root, key, progress)
+    return _load(settings, root, tokenizer)
+
+
+def _build(settings: Settings, corpus: Corpus, tokenizer: Tokenizer, root: Path, key: str, progress: Progress) -> None:
+    clauses = retrievable(corpus)
+    passages = [passage for clause in clauses for passage in clause_passages(clause)]
+    progress(f"检索索引：{len(clauses)} 个条款切分为 {len(passages)} 段，建立词法索引…")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".building-"))
+    try:
+        bm25 = _bm25s().BM25(k1=settings.bm25_k1, b=settings.bm25_b)
+        bm25.index([tokenizer(p.search_text) for p in passages], show_progress=False)
+        bm25.save(str(staging / "bm25"))
+        model_dir = staging / "model"
+        if settings.embedding_model == CORPUS_STATIC:
+            progress("检索索引：在语料上训练向量模型（corpus-static）…")
+            train_corpus_static(clauses, tokenizer, model_dir)
+        progress(f"检索索引：计算 {len(passages)} 段的向量（{settings.embedding_model}）…")
+        embeddings = load_embeddings(settings.embedding_model, model_dir, tokenizer)
+        store = ClauseVectorStore.from_passages(passages, embeddings)
+        _faiss().write_index(store.index, str(staging / "vectors.faiss"))
+        (staging / "passages.json").write_text(
+            json.dumps([asdict(p) for p in passages], ensure_ascii=False), encoding="utf-8"
+        )
+        (staging / "meta.json").write_text(
+            json.dumps({"corpus_key": key, "model": settings.embedding_model, "passages": len(passages)}),
+            encoding="utf-8",
+        )
+        if root.exists():
+            shutil.rmtree(root)
+        staging.rename(root)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    progress(f"检索索引完成 → {root}")
+
+
+def _load(settings: Settings, root: Path, tokenizer: Tokenizer) -> SearchIndex:
+    passages = [Passage(**item) for item in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
+    bm25 = _bm25s().BM25.load(str(root / "bm25"))
+    embeddings = load_embeddings(settings.embedding_model, root / "model", tokenizer)
+    index = _faiss().read_index(str(root / "vectors.faiss"))
+    return SearchIndex(passages, bm25, ClauseVectorStore(embeddings, index, passages), tokenizer)
+
+
+def passage_clause_ids(passages: Iterable[Passage]) -> list[str]:
+    return [p.clause_id for p in passages]

@@ -1,0 +1,86 @@
+"""Chinese tokenization for lexical search: jieba with a domain dictionary, stopwords and query synonyms.
+
+The tokenizer is a callable object passed to whoever needs it (the BM25 index, the
+static embedding model), never a module-level global: jieba's own default
+tokenizer is shared process state, so each `Tokenizer` owns a private `jieba.Tokenizer`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from index.normalize import normalize
+
+LEXICON = Path(str(resources.files("index.lexicon")))
+_KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z%]")
+
+
+def lexicon_hash() -> str:
+    """Hash of the shipped word lists: an index built with other lists is a different index."""
+    digest = hashlib.sha256()
+    for name in ("userdict.txt", "stopwords.txt", "synonyms.tsv"):
+        digest.update((LEXICON / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _lines(name: str) -> Iterable[str]:
+    for line in (LEXICON / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line
+
+
+class Tokenizer:
+    """``tokenizer(text) -> list[str]``: normalized, segmented, stopwords removed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _jieba(self):
+        try:
+            import jieba
+        except ImportError as error:  # pragma: no cover - declared dependency
+            raise RuntimeError("分词需要 jieba：pip install jieba") from error
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.load_userdict(str(LEXICON / "userdict.txt"))
+        tokenizer.initialize()
+        return tokenizer
+
+    @cached_property
+    def stopwords(self) -> frozenset[str]:
+        return frozenset(line.strip() for line in _lines("stopwords.txt"))
+
+    @cached_property
+    def synonyms(self) -> dict[str, list[str]]:
+        table = {}
+        for line in _lines("synonyms.tsv"):
+            term, _, expansion = line.partition("\t")
+            table[term.strip()] = expansion.split()
+        return table
+
+    def words(self, text: str) -> list[str]:
+        """Segmented words of normalized text (search mode: long words also yield their parts)."""
+        with self._lock:  # jieba's lazy structures are not safe to build from two threads
+            words = self._jieba.lcut_for_search(normalize(text))
+        return [w for w in words if _KEEP.search(w)]
+
+    def __call__(self, text: str) -> list[str]:
+        return [w.lower() for w in self.words(text) if w not in self.stopwords]
+
+    def query(self, text: str) -> list[str]:
+        """Tokens of a question, with colloquial terms expanded to the notices' own wording."""
+        tokens = self(text)
+        normalized = normalize(text)
+        expanded = list(tokens)
+        for term, expansion in self.synonyms.items():
+            if term in normalized:
+                expanded.extend(t for word in expansion for t in self(word))
+        return expanded
