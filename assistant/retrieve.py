@@ -101,7 +101,7 @@ class Retriever:
         return [normalize(" ".join(c.headings) + c.text).lower() for c in self.clauses]
 
     @cached_property
-    def _idf(self) -> dict[str, float]:
+    def idf(self) -> dict[str, float]:
         counts: dict[str, int] = {}
         for tokens in self._clause_tokens:
             for token in tokens:
@@ -195,12 +195,12 @@ class Retriever:
         wanted = {t for t in query_tokens if not any(t in term for term in sources)}
         if not wanted:
             return 0.0
-        top_idf = max(self._idf.values())
+        top_idf = max(self.idf.values())
         have = self._clause_tokens[clause_index]
         text = self._clause_texts[clause_index]
-        total = sum(self._idf.get(t, top_idf) for t in wanted)
+        total = sum(self.idf.get(t, top_idf) for t in wanted)
         # a word jieba cut differently (河 in 桑干河) still counts when the clause contains it
-        found = sum(self._idf.get(t, top_idf) for t in wanted if t in have or t in text)
+        found = sum(self.idf.get(t, top_idf) for t in wanted if t in have or t in text)
         return found / total
 
     def _group(self, order, fused, lexical, dense, query_tokens, search_text, k) -> list[Hit]:

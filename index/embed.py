@@ -11,6 +11,7 @@ switched off, so a missing model is an error that says so, never a download.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -54,7 +55,7 @@ class CorpusFeatures:
     def __call__(self, text: str) -> str:
         words = self.tokenizer(text)
         chars = [ch for ch in normalize(text) if "\u4e00" <= ch <= "\u9fff"]
-        bigrams = [a + b for a, b in zip(chars, chars[1:], strict=False)]
+        bigrams = [a + b for a, b in itertools.pairwise(chars)]
         return " ".join(words + bigrams)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pydantic import Field
+from enum import StrEnum
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.normalize import NORMALIZATION_VERSION
@@ -15,6 +17,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Bump when parsing changes what a source file turns into; the index folder name
 # changes with it, so an index built by older code is never reused.
 PARSER_VERSION = "clauses-1"
+
+
+class LLMProvider(StrEnum):
+    """Where an optional chat model runs; NONE keeps the assistant fully offline and extractive."""
+
+    NONE = "none"
+    OPENAI = "openai"  # any OpenAI-compatible endpoint (set llm_base_url for a local server)
+    OLLAMA = "ollama"
 
 
 class Settings(BaseSettings):
@@ -62,6 +72,17 @@ class Settings(BaseSettings):
         "`min_coverage_strong`: a close wording match with a few unmatched colloquial words.",
     )
     min_coverage_strong: float = Field(default=0.2, ge=0, le=1, description="See `strong_lexical`.")
+    top_k: int = Field(default=5, ge=1, le=20, description="Clauses retrieved per question.")
+    max_question_chars: int = Field(
+        default=500, ge=10, description="Longest question accepted; longer ones get a message to shorten them."
+    )
+    llm_provider: LLMProvider = Field(
+        default=LLMProvider.NONE, description="Optional chat model for answers: none, openai or ollama."
+    )
+    llm_model: str = Field(default="", description="Chat model name, e.g. qwen2.5:7b for Ollama.")
+    llm_base_url: str | None = Field(default=None, description="Endpoint of the chat model, if not the default.")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key for an OpenAI-compatible endpoint.")
+    llm_temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature of the chat model.")
     current_year: int | None = Field(
         default=None, description="The year 今年 refers to; None means the calendar year of today."
     )

@@ -1,0 +1,212 @@
+"""Answers: a plain-language lead, then numbered verbatim quotes with their citations.
+
+The extractive answer (the default, offline) picks, from the best clauses, the
+sentence that answers the question and the fragment of it that carries the
+point (a figure for 多少, a date for 什么时候, the units for 谁负责), and writes a
+one-line lead from that fragment: nothing in the answer comes from anywhere but
+the clauses and their parsed metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.retrieve import Hit, Retrieval, Retriever
+from assistant.types import Citation, QuestionType
+from index.normalize import normalize
+from index.passages import split_sentences
+from index.records import Clause, Notice, Responsibility
+
+_RESPONSIBILITY = re.compile(r"谁负责|由谁|哪个部门|哪些部门|哪个单位|哪些单位|责任单位|谁牵头|哪个部门牵头|谁来|谁督促|谁抓|负责部门")
+_COMPARISON = re.compile(r"比较|对比|相比|变化|不同|区别|一样吗|一样不|异同|分别|各要|各自")
+_DEADLINE = re.compile(r"什么时候|何时|哪天|几月|截止|期限|多长时间|多久|时限")
+_COUNT = re.compile(r"多少|几|比例|百分|覆盖率|多大|多长|多高|多远")
+_YES_NO = re.compile(r"吗[？?]*$|是否|能不能|会不会|有没有|要不要|算不算|可不可以|能否")
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
+_TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
+_FRAGMENT = re.compile(r"(?<=[，,；;：:])")
+_MARKER = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")
+# A second clause is quoted too when its best sentence scores at least this share of the first's.
+_SECOND_QUOTE = 0.8
+_MAX_QUOTE_CHARS = 220
+
+
+def question_type(question: str, scope_issuers: int, scope_years: int) -> QuestionType:
+    text = normalize(question)
+    if _RESPONSIBILITY.search(text):
+        return QuestionType.RESPONSIBILITY
+    if _COMPARISON.search(text) or scope_issuers > 1 or scope_years > 1:
+        return QuestionType.COMPARISON
+    return detail_type(text)
+
+
+def detail_type(question: str) -> QuestionType:
+    """What kind of fact is asked for, comparison or not: a figure, a date, a yes/no, a requirement."""
+    text = normalize(question)
+    if _DEADLINE.search(text):
+        return QuestionType.DEADLINE
+    if _COUNT.search(text):
+        return QuestionType.COUNT
+    if _YES_NO.search(text):
+        return QuestionType.YES_NO
+    return QuestionType.REQUIREMENT
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The sentence of a clause chosen to answer, and the fragment of it that carries the point."""
+
+    hit: Hit
+    clause: Clause
+    notice: Notice
+    sentence: str
+    fragment: str
+    score: float
+
+
+class Extractor:
+    """Chooses sentences and fragments by the question's words (idf-weighted) and its type."""
+
+    def __init__(self, retriever: Retriever):
+        self.retriever = retriever
+        self.tokenizer = retriever.tokenizer
+
+    def _weights(self, search_text: str) -> dict[str, float]:
+        idf = self.retriever.idf
+        top = max(idf.values())
+        return {token: idf.get(token, top) for token in set(self.tokenizer.query(search_text))}
+
+    def _score(self, text: str, weights: dict[str, float], kind: QuestionType) -> float:
+        normalized = normalize(text).lower()
+        score = sum(weight for token, weight in weights.items() if token in normalized)
+        if kind is QuestionType.COUNT and _NUMBER.search(normalized):
+            score += 2.0
+        if kind is QuestionType.DEADLINE and _TIME.search(normalized):
+            score += 2.0
+        if len(normalize(_MARKER.sub("", text))) < 8:
+            score -= 5.0  # a bare item heading such as "1. 煤矿。" answers nothing
+        return score
+
+    def pick(self, hit: Hit, clause: Clause, search_text: str, kind: QuestionType) -> Pick:
+        weights = self._weights(search_text)
+        sentences = split_sentences(clause.text) or [clause.text]
+        scored = [(self._score(s, weights, kind), -i, s) for i, s in enumerate(sentences)]
+        score, _, sentence = max(scored)
+        sentence = _trim(sentence)
+        fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
+        pattern = {QuestionType.COUNT: _NUMBER, QuestionType.DEADLINE: _TIME}.get(kind)
+        factual = [f for f in fragments if pattern is not None and pattern.search(normalize(f))]
+        # for 多少/什么时候 the lead must carry the figure or the date, whatever else scores higher
+        best_fragment = max(factual or fragments, key=lambda f: (self._score(f, weights, kind), -len(f)))
+        fragment = _plain(best_fragment)
+        if len(normalize(fragment)) < 6:
+            fragment = _plain(sentence)
+        return Pick(hit, clause, self.retriever.corpus.notice(clause.notice_id), sentence, fragment, score)
+
+
+def _trim(sentence: str) -> str:
+    """A quote is one sentence; a very long one is cut at a comma, still verbatim."""
+    sentence = sentence.strip()
+    if len(sentence) <= _MAX_QUOTE_CHARS:
+        return sentence
+    cut = max(sentence.rfind(mark, 0, _MAX_QUOTE_CHARS) for mark in "，；,;")
+    return sentence[: cut + 1] if cut > 40 else sentence[:_MAX_QUOTE_CHARS]
+
+
+def _plain(fragment: str) -> str:
+    """A fragment for the lead: without its item number and trailing punctuation."""
+    return _MARKER.sub("", fragment).strip().rstrip("，,；;：:。").strip()
+
+
+def place_and_year(notice: Notice) -> str:
+    return f"{notice.issuer.removesuffix('人民政府')}{notice.year}年"
+
+
+def document_kind(notice: Notice) -> str:
+    return "意见" if (notice.title or "").endswith("意见") else "通知"
+
+
+def citation_for(number: int, pick: Pick, quote: str, units: str | None = None) -> Citation:
+    notice = pick.notice
+    return Citation(
+        number=number,
+        clause_id=pick.clause.clause_id,
+        notice_id=notice.notice_id,
+        issuer=notice.issuer,
+        year=notice.year,
+        doc_number=notice.doc_number,
+        title=notice.display_title,
+        path=pick.clause.path_label,
+        quote=quote,
+        clause_text=pick.clause.text,
+        units=units,
+    )
+
+
+def responsibility_of(clause: Clause, sentence: str, weights_text: str, parent: Clause | None) -> Responsibility | None:
+    """The units answering 谁负责 for `sentence` of `clause`: the table row whose task fits, else the inline units."""
+    table = [unit for unit in clause.units if unit.origin == "table"]
+    if table:
+        wanted = normalize(weights_text)
+        return max(table, key=lambda unit: _overlap(normalize(unit.task or ""), wanted, normalize(sentence)))
+    inline = [unit for unit in clause.units if unit.origin == "inline"]
+    if inline:
+        position = clause.text.find(sentence)
+        after = [unit for unit in inline if clause.text.find(unit.units) >= position]
+        return after[0] if after else inline[-1]
+    if parent is not None and parent.units:
+        return parent.units[0]
+    return None
+
+
+def _overlap(task: str, question: str, sentence: str) -> float:
+    bigrams = {task[i : i + 2] for i in range(len(task) - 1)}
+    return sum(question[i : i + 2] in bigrams for i in range(len(question) - 1)) + 3 * (sentence[:12] in task)
+
+
+def units_sentence(clause: Clause, unit: Responsibility) -> str | None:
+    """The sentence of `clause` that carries an inline units parenthetical, verbatim."""
+    sentences = split_sentences(clause.text)
+    for index, sentence in enumerate(sentences):
+        if unit.units in sentence:
+            if sentence.lstrip()[:1] in "（(" and index > 0:
+                # "…等问题。(责任单位:…)": quote the task with its units
+                sentence = sentences[index - 1] + sentence
+            return sentence.strip() if len(sentence) <= _MAX_QUOTE_CHARS else None
+    return None
+
+
+def first_picks(
+    extractor: Extractor, retrieval: Retrieval, kind: QuestionType, per_notice: bool
+) -> list[Pick]:
+    """The clauses to quote: the best one (and a close second), or the best of each notice for a comparison."""
+    picks: list[Pick] = []
+    if per_notice:
+        best: dict[str, Pick] = {}
+        for hit in retrieval.hits:
+            for clause in (hit.clause, *hit.duplicates):
+                pick = extractor.pick(hit, clause, retrieval.search_text, kind)
+                if clause.notice_id not in best or pick.score > best[clause.notice_id].score:
+                    best[clause.notice_id] = pick
+        order = {notice.notice_id: i for i, notice in enumerate(extractor.retriever.corpus.notices)}
+        chosen = sorted(best.values(), key=lambda p: -p.score)[:4]
+        return sorted(chosen, key=lambda p: (p.notice.year, order[p.notice.notice_id]))
+    candidates = [extractor.pick(hit, hit.clause, retrieval.search_text, kind) for hit in retrieval.hits[:3]]
+    if not candidates:
+        return []
+    best = candidates[0]
+    picks.append(best)
+    for other in candidates[1:2]:
+        if best.score > 0 and other.score >= _SECOND_QUOTE * best.score:
+            picks.append(other)
+    return picks
+
+
+def compose(lead: str, citations: Sequence[Citation]) -> str:
+    lines = [lead, ""]
+    for citation in citations:
+        lines.append(f"[{citation.number}] “{citation.quote}”")
+        lines.append(f"    ——{citation.issuer}{citation.year}年{citation.label}")
+    return "\n".join(lines).strip()

@@ -1,0 +1,91 @@
+"""``python -m assistant ask …``: questions answered with verified clause quotes, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.scope import Filters
+from index.records import Level
+from index.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="安全生产工作通知助手")
+    commands = parser.add_subparsers(dest="command", required=True)
+    ask = commands.add_parser("ask", help="提问；回答附原文引文和出处")
+    ask.add_argument("question", nargs="?", help="问题，例如：朔州今年要再建几座智能化煤矿？")
+    ask.add_argument("--batch", type=Path, help="每行一个 JSON 对象（question，可选 history、filters）的文件")
+    ask.add_argument("--issuer", help="只看某发文机关，如 朔州市 或 朔州市人民政府")
+    ask.add_argument("--year", type=int, help="只看某年度的通知")
+    ask.add_argument("--level", choices=[level.value for level in Level], help="只看某层级：省/市/县")
+    ask.add_argument("--json", action="store_true", help="输出 JSON")
+    ask.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
+    ask.add_argument("--index-dir", type=Path, help="索引目录")
+    return parser
+
+
+def _filters(issuer: str | None, year: int | None, level: str | None) -> Filters | None:
+    if issuer is None and year is None and level is None:
+        return None
+    return Filters(issuer=issuer, year=year, level=Level(level) if level else None)
+
+
+def filters_from_json(data: object) -> Filters | None:
+    if not isinstance(data, dict):
+        return None
+    year = data.get("year")
+    return _filters(data.get("issuer"), int(year) if year is not None else None, data.get("level"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if (args.question is None) == (args.batch is None):
+        print("错误：请给出一个问题，或用 --batch 指定问题文件（二者选一）", file=sys.stderr)
+        return 2
+    overrides = {}
+    if args.source:
+        overrides["source_dir"] = args.source
+    if args.index_dir:
+        overrides["index_dir"] = args.index_dir
+    settings = Settings(**overrides)
+    from assistant.core import Assistant, InputError
+
+    assistant = Assistant.open(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    if args.batch:
+        return _batch(assistant, args.batch, InputError)
+    try:
+        answer = assistant.ask(args.question, filters=_filters(args.issuer, args.year, args.level))
+    except InputError as error:
+        if args.json:
+            print(json.dumps({"question": args.question, "error": str(error)}, ensure_ascii=False))
+        else:
+            print(f"错误：{error}", file=sys.stderr)
+        return 2
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else answer.answer)
+    return 0
+
+
+def _batch(assistant, path: Path, input_error) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"错误：无法读取问题文件 {path}：{error}", file=sys.stderr)
+        return 2
+    failures = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("每行应是一个 JSON 对象")
+            answer = assistant.ask(item.get("question"), item.get("history"), filters_from_json(item.get("filters")))
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        except (ValueError, input_error) as error:
+            failures += 1
+            question = item.get("question") if isinstance(locals().get("item"), dict) else None
+            print(json.dumps({"line": number, "question": question, "error": str(error)}, ensure_ascii=False), flush=True)
+    return 1 if failures else 0

@@ -1,0 +1,195 @@
+"""The assistant: ``ask(question, history, filters) -> Answer``, verified in every mode."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assistant.answer import (
+    Extractor,
+    citation_for,
+    detail_type,
+    compose,
+    document_kind,
+    first_picks,
+    place_and_year,
+    question_type,
+    responsibility_of,
+    units_sentence,
+)
+from assistant.retrieve import Retrieval, Retriever, open_retriever
+from assistant.scope import Filters
+from assistant.types import Answer, Citation, Mode, QuestionType
+from assistant.verify import problems
+from index.settings import Settings
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class InputError(ValueError):
+    """A question the assistant cannot take; the message says what to change."""
+
+
+History = Sequence[str | dict]
+
+
+def user_turns(history: History | None) -> list[str]:
+    """Prior user questions from a history of strings or ``{"role", "content"}`` messages."""
+    turns = []
+    for item in history or ():
+        if isinstance(item, str):
+            turns.append(item)
+        elif isinstance(item, dict) and item.get("role", "user") == "user" and isinstance(item.get("content"), str):
+            turns.append(item["content"])
+    return turns
+
+
+def check_question(question: object, max_chars: int) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("请输入问题，例如：朔州今年要再建几座智能化煤矿？")
+    question = question.strip()
+    if len(question) > max_chars:
+        raise InputError(f"问题太长（{len(question)} 字），请精简到 {max_chars} 字以内，一次问一件事。")
+    if not _CJK.search(question):
+        raise InputError("目前只支持用中文提问（通知都是中文），例如：大同对电动自行车进楼入户有什么要求？")
+    return question
+
+
+def _topic(clause) -> str:
+    return "导语" if not clause.path else f"{clause.path_label}{clause.heading}"
+
+
+class Assistant:
+    """Loads the indexes once; `ask` is then safe to call from several threads."""
+
+    def __init__(self, retriever: Retriever, settings: Settings, chat_model=None):
+        self.retriever = retriever
+        self.settings = settings
+        self.extractor = Extractor(retriever)
+        self.chat_model = chat_model
+
+    @classmethod
+    def open(cls, settings: Settings, progress=lambda message: None) -> Assistant:
+        from assistant.llm import chat_model_from
+
+        return cls(open_retriever(settings, progress), settings, chat_model_from(settings))
+
+    @property
+    def corpus(self):
+        return self.retriever.corpus
+
+    def ask(self, question: str, history: History | None = None, filters: Filters | None = None) -> Answer:
+        started = time.perf_counter()
+        question = check_question(question, self.settings.max_question_chars)
+        turns = user_turns(history)
+        retrieval = self.retriever.search(question, turns, filters, k=self.settings.top_k)
+        retrieved = tuple(clause_id for hit in retrieval.hits for clause_id in hit.clause_ids)
+        if not retrieval.covered:
+            answer = self._refusal(question, retrieval)
+        else:
+            answer = self._extractive(question, retrieval)
+            if self.chat_model is not None:
+                from assistant.llm import llm_answer
+
+                answer = llm_answer(self.chat_model, question, retrieval, answer, self.corpus)
+        answer = self._verified(answer, retrieved)
+        timings = {**retrieval.timings_ms, "total": round((time.perf_counter() - started) * 1000, 2)}
+        return replace(answer, retrieved=retrieved, timings_ms=timings)
+
+    def _verified(self, answer: Answer, retrieved: Sequence[str]) -> Answer:
+        """The last gate: a citation that fails verification never reaches the user."""
+        failed = problems(answer.citations, self.corpus, retrieved)
+        if not failed:
+            return answer
+        bad = {problem.citation.number for problem in failed}
+        kept = tuple(c for c in answer.citations if c.number not in bad)
+        note = "有引文未能在原文中核实，已删除：" + "；".join(p.reason for p in failed)
+        if not kept:
+            return Answer(
+                question=answer.question,
+                answer="未能从通知原文中核实可引用的内容，为避免误导，本次不作回答。",
+                refused=True,
+                mode=answer.mode,
+                notes=(*answer.notes, note),
+            )
+        renumbered = tuple(replace(c, number=i) for i, c in enumerate(kept, 1))
+        return replace(
+            answer, citations=renumbered, answer=compose(answer.lead, renumbered), notes=(*answer.notes, note)
+        )
+
+    def _extractive(self, question: str, retrieval: Retrieval) -> Answer:
+        scope = retrieval.scope
+        kind = question_type(question, len(scope.issuers), len(scope.years))
+        detail = detail_type(question) if kind is QuestionType.COMPARISON else kind
+        picks = first_picks(self.extractor, retrieval, detail, per_notice=kind is QuestionType.COMPARISON)
+        citations: list[Citation] = []
+        if kind is QuestionType.RESPONSIBILITY:
+            lead = self._responsibility(picks[0], retrieval, citations)
+        elif kind is QuestionType.COMPARISON:
+            lines = []
+            for pick in picks:
+                citations.append(citation_for(len(citations) + 1, pick, pick.sentence))
+                lines.append(f"· {place_and_year(pick.notice)}：{pick.fragment}[{len(citations)}]")
+            lead = "各通知的要求如下：\n" + "\n".join(lines)
+        else:
+            first = picks[0]
+            lead = f"{place_and_year(first.notice)}{document_kind(first.notice)}要求：{first.fragment}。"
+            for pick in picks:
+                citations.append(citation_for(len(citations) + 1, pick, pick.sentence))
+        lead += self._fallback_note(retrieval, citations)
+        return Answer(
+            question=question,
+            answer=compose(lead, citations),
+            refused=False,
+            mode=Mode.EXTRACTIVE,
+            citations=tuple(citations),
+            lead=lead,
+            question_type=kind,
+        )
+
+    def _responsibility(self, pick, retrieval: Retrieval, citations: list[Citation]) -> str:
+        parent = self.corpus.clause(pick.clause.parent_id) if pick.clause.parent_id else None
+        unit = responsibility_of(pick.clause, pick.sentence, retrieval.search_text, parent)
+        where = f"{place_and_year(pick.notice)}{document_kind(pick.notice)}"
+        if unit is None:
+            citations.append(citation_for(1, pick, pick.sentence))
+            return f"{where}对“{pick.clause.heading}”没有写明责任单位，原文规定如下。"
+        quote = pick.sentence
+        if unit.origin == "inline":
+            quote = units_sentence(pick.clause, unit) or pick.sentence
+        citations.append(citation_for(1, pick, quote, units=unit.units))
+        source = "（见通知所附重点任务分工表）" if unit.origin == "table" else ""
+        return f"{where}中，“{pick.clause.heading}”这项工作的责任单位是：{unit.units}{source}。"
+
+    def _fallback_note(self, retrieval: Retrieval, citations: Sequence[Citation]) -> str:
+        scope = retrieval.scope
+        if not scope.relative_year or not citations:
+            return ""
+        asked = max(scope.years) if scope.years else None
+        years = {c.year for c in citations}
+        if asked is not None and asked not in years:
+            return f"\n（现有通知中没有{asked}年的这份通知，以上是最新的{max(years)}年通知。）"
+        return ""
+
+    def _refusal(self, question: str, retrieval: Retrieval) -> Answer:
+        reason = retrieval.reason or "现有通知中没有与问题相符的内容"
+        lines = [f"现有通知中没有找到能回答这个问题的规定（{reason}）。"]
+        if retrieval.scope.out_of_scope:
+            lines.append("现有通知包括：" + self._corpus_summary() + "。")
+        elif retrieval.hits and retrieval.coverage >= self.settings.min_coverage_strong:
+            nearest = "；".join(f"{place_and_year(hit.notice)}{_topic(hit.clause)}" for hit in retrieval.hits[:3])
+            lines.append(f"通知中相近的内容有：{nearest}。可以换个问法，或直接问这些内容。")
+        return Answer(question=question, answer="\n".join(lines), refused=True, mode=Mode.EXTRACTIVE, lead=lines[0])
+
+    def _corpus_summary(self) -> str:
+        years: dict[str, list[int]] = {}
+        for notice in self.corpus.notices:
+            years.setdefault(notice.issuer, []).append(notice.year)
+        parts = []
+        for issuer, values in years.items():
+            span = f"{min(values)}—{max(values)}年" if len(values) > 1 else f"{values[0]}年"
+            parts.append(f"{issuer}（{span}）")
+        return "，".join(parts)
+

@@ -1,0 +1,63 @@
+"""``python -m eval run``: the grounding suite; ``python -m eval bench``: speed and build-time figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from index.settings import Settings
+
+DEFAULT_SET = Path(__file__).resolve().parent / "questions.jsonl"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m eval", description="溯源评测与性能基准")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="运行评测问题集")
+    run.add_argument("--set", type=Path, default=DEFAULT_SET, help="问题集 JSONL（默认 eval/questions.jsonl）")
+    run.add_argument("--out", type=Path, help="逐题结果 JSONL")
+    run.add_argument("--report", type=Path, help="HTML 报告")
+    run.add_argument("--baselines", action="store_true", help="同时运行基线（BM25、稠密、LangChain 默认）")
+    run.add_argument("--markdown", action="store_true", help="在标准输出打印 Markdown 汇总表")
+    run.add_argument("--current-year", type=int, default=2026, help="“今年”指哪一年（问题集按 2026 年编写）")
+    bench = commands.add_parser("bench", help="打印检索时延、回答时延和建索引时间")
+    bench.add_argument("--set", type=Path, default=DEFAULT_SET)
+    bench.add_argument("--repeat", type=int, default=3, help="每题重复次数")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "bench":
+        from eval.bench import run_bench
+
+        return run_bench(args.set, args.repeat)
+    from tqdm import tqdm
+
+    from assistant.core import Assistant
+    from eval.report import markdown_summary, write_html
+    from eval.run import run_suite
+    from eval.schema import SetError, load_set
+
+    try:
+        items = load_set(args.set)
+    except SetError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    settings = Settings(current_year=args.current_year)
+    assistant = Assistant.open(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    bar = tqdm(total=len(items), desc="评测", file=sys.stderr, disable=None)
+    report = run_suite(assistant, items, with_baselines=args.baselines, progress=lambda done, total: bar.update(1))
+    bar.close()
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as stream:
+            for record in report.records:
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if args.report:
+        write_html(report, args.report)
+    print(markdown_summary(report) if args.markdown else json.dumps(report.summary, ensure_ascii=False, indent=1))
+    for failure in report.failures:
+        print(f"未达标：{failure}", file=sys.stderr)
+    return 1 if report.failures else 0

@@ -1,0 +1,160 @@
+"""The HTML report: summary against thresholds, charts, baselines, and every question, failures first.
+
+All text from questions, answers and notices is HTML-escaped: the report never runs what a document says.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from eval.run import THRESHOLDS, Report
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
+table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;font-size:14px}
+th{background:#f3f3f3}.fail{background:#fde8e8}.pass{background:#e8f6e8}.small{color:#666;font-size:12px}
+pre{white-space:pre-wrap;margin:0;font-family:inherit}
+"""
+
+SUMMARY_ROWS = [
+    ("recall@1", "Recall@1"), ("recall@5", "Recall@5"), ("recall@10", "Recall@10"), ("mrr", "MRR"),
+    ("ndcg@10", "nDCG@10"), ("citation_validity", "引用有效率"), ("quote_verbatim", "引文原文一致率"),
+    ("gold_cited", "引用含标准条款"), ("citation_precision", "引用精确率"), ("citation_recall", "引用召回率"),
+    ("key_facts", "关键事实覆盖率"), ("refusal_precision", "拒答精确率"), ("refusal_recall", "拒答召回率"),
+    ("false_refusal_rate", "误拒率"), ("crag", "CRAG 得分"), ("latency_p50_ms", "时延 p50 (ms)"),
+    ("latency_p95_ms", "时延 p95 (ms)"),
+]
+
+
+def _bounds() -> dict[str, tuple[str, float]]:
+    import tomllib
+
+    config = tomllib.loads(THRESHOLDS.read_text(encoding="utf-8"))
+    bounds = {name: ("≥", value) for name, value in config.get("minimum", {}).items()}
+    bounds.update({name: ("≤", value) for name, value in config.get("maximum", {}).items()})
+    return bounds
+
+
+def markdown_summary(report: Report) -> str:
+    """The summary as a Markdown table (for the README)."""
+    bounds = _bounds()
+    lines = ["| 指标 | 结果 | 要求 |", "|---|---|---|"]
+    for key, label in SUMMARY_ROWS:
+        bound = bounds.get(key)
+        lines.append(f"| {label} | {report.summary.get(key, 0.0):.3f} | {f'{bound[0]} {bound[1]}' if bound else ''} |")
+    if report.baselines:
+        lines += ["", "| 检索方法 | Recall@1 | Recall@5 | Recall@10 | MRR | nDCG@10 |", "|---|---|---|---|---|---|"]
+        for name, row in report.baselines.items():
+            lines.append(f"| {name} | " + " | ".join(f"{row[k]:.3f}" for k in ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")) + " |")
+    return "\n".join(lines)
+
+
+def _chart(draw) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "DejaVu Sans"]
+    figure, axes = plt.subplots(figsize=(7, 3.2))
+    draw(axes)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+
+
+def _charts(report: Report) -> list[str]:
+    kinds = list(report.by_kind)
+    charts = []
+
+    def by_kind(axes):
+        width = 0.4
+        positions = range(len(kinds))
+        axes.bar([p - width / 2 for p in positions], [report.by_kind[k]["recall@5"] for k in kinds], width, label="recall@5")
+        axes.bar([p + width / 2 for p in positions], [(report.by_kind[k]["crag"] + 1) / 2 for k in kinds], width, label="(crag+1)/2")
+        axes.set_xticks(list(positions), kinds, rotation=20, fontsize=8)
+        axes.set_ylim(0, 1.05)
+        axes.set_title("by kind")
+        axes.legend(fontsize=8)
+
+    charts.append(_chart(by_kind))
+
+    def latency(axes):
+        axes.hist([r["latency_ms"] for r in report.records], bins=30)
+        axes.set_xlabel("ms per question")
+        axes.set_title("answer latency")
+
+    charts.append(_chart(latency))
+    if report.baselines:
+        names = list(report.baselines)
+
+        def baselines(axes):
+            width = 0.4
+            positions = range(len(names))
+            axes.bar([p - width / 2 for p in positions], [report.baselines[n]["recall@5"] for n in names], width, label="recall@5")
+            axes.bar([p + width / 2 for p in positions], [report.baselines[n]["mrr"] for n in names], width, label="MRR")
+            axes.set_xticks(list(positions), names)
+            axes.set_ylim(0, 1.05)
+            axes.set_title("project vs baselines")
+            axes.legend(fontsize=8)
+
+        charts.append(_chart(baselines))
+    return charts
+
+
+def _question_rows(records: Sequence[dict[str, Any]]) -> str:
+    ordered = sorted(records, key=lambda r: (not r["failed"], r["id"]))
+    rows = []
+    for r in ordered:
+        verdicts = {k: v for k, v in r["verdicts"].items() if k != "baselines"}
+        cites = "<br>".join(html.escape(f"{c['clause_id']}：{c['quote']}") for c in r["citations"])
+        rows.append(
+            f'<tr class="{"fail" if r["failed"] else "pass"}"><td>{html.escape(r["id"])}</td><td>{html.escape(r["kind"])}</td>'
+            f"<td>{html.escape(r['question'])}</td><td><pre>{html.escape(r['answer'] or '')}</pre></td><td>{cites}</td>"
+            f"<td>{html.escape(', '.join(r['gold_clauses']))}</td>"
+            f'<td class="small">{html.escape(json.dumps(verdicts, ensure_ascii=False))}</td></tr>'
+        )
+    return "\n".join(rows)
+
+
+def write_html(report: Report, path: Path, title: str = "安全生产通知助手 · 溯源评测报告") -> None:
+    bounds = _bounds()
+    summary_rows = []
+    for key, label in SUMMARY_ROWS:
+        value = report.summary.get(key, 0.0)
+        bound = bounds.get(key)
+        ok = bound is None or (value >= bound[1] if bound[0] == "≥" else value <= bound[1])
+        summary_rows.append(
+            f'<tr class="{"pass" if ok else "fail"}"><td>{label}</td><td>{value:.3f}</td><td>{html.escape(f"{bound[0]} {bound[1]}") if bound else ""}</td></tr>'
+        )
+    kinds = "".join(
+        f"<tr><td>{html.escape(k)}</td><td>{int(s['questions'])}</td><td>{s['recall@5']:.3f}</td><td>{s['gold_cited']:.3f}</td>"
+        f"<td>{s['key_facts']:.3f}</td><td>{s['crag']:.3f}</td></tr>"
+        for k, s in report.by_kind.items()
+    )
+    baselines = ""
+    if report.baselines:
+        baselines = "<h2>检索：本项目与基线</h2><table><tr><th>方法</th><th>R@1</th><th>R@5</th><th>R@10</th><th>MRR</th><th>nDCG@10</th></tr>" + "".join(
+            f"<tr><td>{html.escape(n)}</td>" + "".join(f"<td>{row[k]:.3f}</td>" for k in ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")) + "</tr>"
+            for n, row in report.baselines.items()
+        ) + "</table>"
+    failures = "".join(f"<li>{html.escape(f)}</li>" for f in report.failures) or "<li>全部达标</li>"
+    document = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>
+<h1>{html.escape(title)}</h1>
+<h2>汇总</h2><table><tr><th>指标</th><th>结果</th><th>要求</th></tr>{"".join(summary_rows)}</table>
+<h3>阈值检查</h3><ul>{failures}</ul>
+<h2>分类</h2><table><tr><th>类别</th><th>题数</th><th>R@5</th><th>引用含标准条款</th><th>关键事实</th><th>CRAG</th></tr>{kinds}</table>
+{baselines}
+<h2>图表</h2>{"".join(_charts(report))}
+<h2>逐题结果（未通过的在前）</h2>
+<table><tr><th>id</th><th>类别</th><th>问题</th><th>回答</th><th>引用</th><th>标准条款</th><th>判定</th></tr>{_question_rows(report.records)}</table>
+</body></html>"""
+    path.write_text(document, encoding="utf-8")
