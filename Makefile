@@ -1,7 +1,7 @@
-# The quality gate: lint, format check and the full test suite.
-.PHONY: check lint test format
+# The quality gate: lint, format check, the test suite, and the grounding evaluation on the bundled corpus.
+.PHONY: check lint test eval bench format
 
-check: lint test
+check: lint test eval
 
 lint:
 	ruff check .
@@ -9,6 +9,13 @@ lint:
 
 test:
 	python -m pytest
+
+eval:
+	mkdir -p eval/out
+	python -m eval run --baselines --out eval/out/results.jsonl --report eval/out/report.html --markdown
+
+bench:
+	python -m eval bench
 
 format:
 	ruff format .

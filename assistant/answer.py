@@ -19,7 +19,9 @@ from index.normalize import normalize
 from index.passages import split_sentences
 from index.records import Clause, Notice, Responsibility
 
-_RESPONSIBILITY = re.compile(r"谁负责|由谁|哪个部门|哪些部门|哪个单位|哪些单位|责任单位|谁牵头|哪个部门牵头|谁来|谁督促|谁抓|负责部门")
+_RESPONSIBILITY = re.compile(
+    r"谁负责|由谁|哪个部门|哪些部门|哪个单位|哪些单位|责任单位|谁牵头|哪个部门牵头|谁来|谁督促|谁抓|负责部门"
+)
 _COMPARISON = re.compile(r"比较|对比|相比|变化|不同|区别|一样吗|一样不|异同|分别|各要|各自")
 _DEADLINE = re.compile(r"什么时候|何时|哪天|几月|截止|期限|多长时间|多久|时限")
 _COUNT = re.compile(r"多少|几|比例|百分|覆盖率|多大|多长|多高|多远")
@@ -81,19 +83,35 @@ class Extractor:
     def _score(self, text: str, weights: dict[str, float], kind: QuestionType) -> float:
         normalized = normalize(text).lower()
         score = sum(weight for token, weight in weights.items() if token in normalized)
+        # the kind of fact asked for weighs as much as a third of the question's words
+        bonus = 0.35 * sum(weights.values())
         if kind is QuestionType.COUNT and _NUMBER.search(normalized):
-            score += 2.0
+            score += bonus
         if kind is QuestionType.DEADLINE and _TIME.search(normalized):
-            score += 2.0
+            score += bonus
         if len(normalize(_MARKER.sub("", text))) < 8:
-            score -= 5.0  # a bare item heading such as "1. 煤矿。" answers nothing
+            score -= bonus + 5.0  # a bare item heading such as "1. 煤矿。" answers nothing
         return score
+
+    def sentence_scores(self, clause: Clause, search_text: str, kind: QuestionType) -> list[tuple[float, int, str]]:
+        """(score, position, sentence) for each sentence of `clause`; a heading sentence counts half."""
+        weights = self._weights(search_text)
+        sentences = split_sentences(clause.text) or [clause.text]
+        heading = normalize(clause.heading)
+        scored = []
+        for position, sentence in enumerate(sentences):
+            score = self._score(sentence, weights, kind)
+            if position == 0 and len(sentences) > 1 and len(normalize(_MARKER.sub("", sentence))) <= len(heading) + 2:
+                score *= (
+                    0.5  # "（十八）高标准编制实施“十五五”规划。" names the topic; the next sentence says what to do
+                )
+            scored.append((score, position, sentence))
+        return scored
 
     def pick(self, hit: Hit, clause: Clause, search_text: str, kind: QuestionType) -> Pick:
         weights = self._weights(search_text)
-        sentences = split_sentences(clause.text) or [clause.text]
-        scored = [(self._score(s, weights, kind), -i, s) for i, s in enumerate(sentences)]
-        score, _, sentence = max(scored)
+        scored = self.sentence_scores(clause, search_text, kind)
+        score, _, sentence = max(scored, key=lambda item: (item[0], -item[1]))
         sentence = _trim(sentence)
         fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
         pattern = {QuestionType.COUNT: _NUMBER, QuestionType.DEADLINE: _TIME}.get(kind)
@@ -178,9 +196,7 @@ def units_sentence(clause: Clause, unit: Responsibility) -> str | None:
     return None
 
 
-def first_picks(
-    extractor: Extractor, retrieval: Retrieval, kind: QuestionType, per_notice: bool
-) -> list[Pick]:
+def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, per_notice: bool) -> list[Pick]:
     """The clauses to quote: the best one (and a close second), or the best of each notice for a comparison."""
     picks: list[Pick] = []
     if per_notice:
@@ -198,8 +214,13 @@ def first_picks(
         return []
     best = candidates[0]
     picks.append(best)
+    # a second sentence of the same clause that scores nearly as well often holds the rest of the answer
+    ranked = sorted(extractor.sentence_scores(best.clause, retrieval.search_text, kind), key=lambda x: (-x[0], x[1]))
+    for score, _, sentence in ranked[1:2]:
+        if best.score > 0 and score >= _SECOND_QUOTE * best.score and _trim(sentence) != best.sentence:
+            picks.append(Pick(best.hit, best.clause, best.notice, _trim(sentence), best.fragment, score))
     for other in candidates[1:2]:
-        if best.score > 0 and other.score >= _SECOND_QUOTE * best.score:
+        if best.score > 0 and other.score >= _SECOND_QUOTE * best.score and len(picks) < 3:
             picks.append(other)
     return picks
 

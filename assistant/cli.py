@@ -87,5 +87,7 @@ def _batch(assistant, path: Path, input_error) -> int:
         except (ValueError, input_error) as error:
             failures += 1
             question = item.get("question") if isinstance(locals().get("item"), dict) else None
-            print(json.dumps({"line": number, "question": question, "error": str(error)}, ensure_ascii=False), flush=True)
+            print(
+                json.dumps({"line": number, "question": question, "error": str(error)}, ensure_ascii=False), flush=True
+            )
     return 1 if failures else 0

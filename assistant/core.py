@@ -10,8 +10,8 @@ from dataclasses import replace
 from assistant.answer import (
     Extractor,
     citation_for,
-    detail_type,
     compose,
+    detail_type,
     document_kind,
     first_picks,
     place_and_year,
@@ -71,10 +71,12 @@ class Assistant:
         self.chat_model = chat_model
 
     @classmethod
-    def open(cls, settings: Settings, progress=lambda message: None) -> Assistant:
+    def open(cls, settings: Settings, progress=lambda message: None, embeddings=None, chat_model=None) -> Assistant:
+        """Build or load the indexes; `embeddings` and `chat_model` override the configured ones (tests)."""
         from assistant.llm import chat_model_from
 
-        return cls(open_retriever(settings, progress), settings, chat_model_from(settings))
+        chat_model = chat_model if chat_model is not None else chat_model_from(settings)
+        return cls(open_retriever(settings, progress, embeddings), settings, chat_model)
 
     @property
     def corpus(self):
@@ -192,4 +194,3 @@ class Assistant:
             span = f"{min(values)}—{max(values)}年" if len(values) > 1 else f"{values[0]}年"
             parts.append(f"{issuer}（{span}）")
         return "，".join(parts)
-

@@ -90,11 +90,14 @@ def llm_answer(chat_model, question: str, retrieval: Retrieval, extractive: Answ
     failed = problems(citations, corpus, retrieved)
     if failed:
         return _fallback(extractive, "大模型的回答中有引文无法在原文中核实，已改用原文摘录回答")
-    cited_text = normalize("".join(c.clause_text for c in citations))
+    # figures may come from the cited clauses or from their notices' own metadata (year, 文号, title)
+    cited_text = normalize("".join(f"{c.clause_text}{c.year}{c.doc_number or ''}{c.title}{c.path}" for c in citations))
     prose = normalize(_QUOTE.sub("", text))
     unsupported = [figure for figure in _FIGURE.findall(prose) if figure not in cited_text]
     if unsupported:
-        return _fallback(extractive, f"大模型回答中的数字 {'、'.join(unsupported)} 在所引条款中找不到，已改用原文摘录回答")
+        return _fallback(
+            extractive, f"大模型回答中的数字 {'、'.join(unsupported)} 在所引条款中找不到，已改用原文摘录回答"
+        )
     lead = _QUOTE.sub(lambda m: f"“{m.group(1)}”", text.strip().split("\n")[0]).strip()
     return Answer(
         question=question,
@@ -108,4 +111,9 @@ def llm_answer(chat_model, question: str, retrieval: Retrieval, extractive: Answ
 
 
 def _fallback(extractive: Answer, note: str) -> Answer:
-    return replace(extractive, lead=f"{extractive.lead}\n（{note}）", answer=f"{extractive.answer}\n\n（{note}）", notes=(*extractive.notes, note))
+    return replace(
+        extractive,
+        lead=f"{extractive.lead}\n（{note}）",
+        answer=f"{extractive.answer}\n\n（{note}）",
+        notes=(*extractive.notes, note),
+    )

@@ -275,12 +275,12 @@ class ClauseRetriever(BaseRetriever):
         ]
 
 
-def open_retriever(settings: Settings, progress=lambda message: None) -> Retriever:
+def open_retriever(settings: Settings, progress=lambda message: None, embeddings=None) -> Retriever:
     """Build (incrementally) or load the clause and search indexes of `settings`, and return a `Retriever`."""
     from index.search import ensure_search_index
     from index.store import build
 
     tokenizer = Tokenizer()
     corpus = build(settings, progress).corpus
-    index = ensure_search_index(settings, corpus, tokenizer, progress)
+    index = ensure_search_index(settings, corpus, tokenizer, progress, embeddings)
     return Retriever(corpus, index, settings, tokenizer)

@@ -32,13 +32,17 @@ class Baselines:
         self.ids = [clause.clause_id for clause in self.clauses]
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokenizer(clause.text) or ["∅"] for clause in self.clauses], show_progress=False)
-        self.clause_vectors = np.asarray(self.embeddings.embed_documents([c.text for c in self.clauses]), dtype=np.float32)
+        self.clause_vectors = np.asarray(
+            self.embeddings.embed_documents([c.text for c in self.clauses]), dtype=np.float32
+        )
         self._chunk_store, self._chunk_clauses = self._chunks()
 
     def _chunks(self):
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True)
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True
+        )
         texts, metadatas, covers = [], [], []
         for notice in self.corpus.notices:
             own = self.corpus.clauses_of(notice.notice_id)

@@ -62,7 +62,9 @@ def quote_is_verbatim(quote: str, clause_text: str) -> bool:
     return bool(needle) and needle in normalize(clause_text)
 
 
-def citation_precision_recall(cited: Sequence[str], gold: Sequence[str], equivalents: dict[str, set[str]]) -> tuple[float, float]:
+def citation_precision_recall(
+    cited: Sequence[str], gold: Sequence[str], equivalents: dict[str, set[str]]
+) -> tuple[float, float]:
     """Precision: cited clauses that are gold (or grouped with a gold clause); recall: gold clauses cited."""
     if not cited:
         return 0.0, 0.0

@@ -23,11 +23,22 @@ pre{white-space:pre-wrap;margin:0;font-family:inherit}
 """
 
 SUMMARY_ROWS = [
-    ("recall@1", "Recall@1"), ("recall@5", "Recall@5"), ("recall@10", "Recall@10"), ("mrr", "MRR"),
-    ("ndcg@10", "nDCG@10"), ("citation_validity", "引用有效率"), ("quote_verbatim", "引文原文一致率"),
-    ("gold_cited", "引用含标准条款"), ("citation_precision", "引用精确率"), ("citation_recall", "引用召回率"),
-    ("key_facts", "关键事实覆盖率"), ("refusal_precision", "拒答精确率"), ("refusal_recall", "拒答召回率"),
-    ("false_refusal_rate", "误拒率"), ("crag", "CRAG 得分"), ("latency_p50_ms", "时延 p50 (ms)"),
+    ("recall@1", "Recall@1"),
+    ("recall@5", "Recall@5"),
+    ("recall@10", "Recall@10"),
+    ("mrr", "MRR"),
+    ("ndcg@10", "nDCG@10"),
+    ("citation_validity", "引用有效率"),
+    ("quote_verbatim", "引文原文一致率"),
+    ("gold_cited", "引用含标准条款"),
+    ("citation_precision", "引用精确率"),
+    ("citation_recall", "引用召回率"),
+    ("key_facts", "关键事实覆盖率"),
+    ("refusal_precision", "拒答精确率"),
+    ("refusal_recall", "拒答召回率"),
+    ("false_refusal_rate", "误拒率"),
+    ("crag", "CRAG 得分"),
+    ("latency_p50_ms", "时延 p50 (ms)"),
     ("latency_p95_ms", "时延 p95 (ms)"),
 ]
 
@@ -51,7 +62,11 @@ def markdown_summary(report: Report) -> str:
     if report.baselines:
         lines += ["", "| 检索方法 | Recall@1 | Recall@5 | Recall@10 | MRR | nDCG@10 |", "|---|---|---|---|---|---|"]
         for name, row in report.baselines.items():
-            lines.append(f"| {name} | " + " | ".join(f"{row[k]:.3f}" for k in ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")) + " |")
+            lines.append(
+                f"| {name} | "
+                + " | ".join(f"{row[k]:.3f}" for k in ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10"))
+                + " |"
+            )
     return "\n".join(lines)
 
 
@@ -78,8 +93,15 @@ def _charts(report: Report) -> list[str]:
     def by_kind(axes):
         width = 0.4
         positions = range(len(kinds))
-        axes.bar([p - width / 2 for p in positions], [report.by_kind[k]["recall@5"] for k in kinds], width, label="recall@5")
-        axes.bar([p + width / 2 for p in positions], [(report.by_kind[k]["crag"] + 1) / 2 for k in kinds], width, label="(crag+1)/2")
+        axes.bar(
+            [p - width / 2 for p in positions], [report.by_kind[k]["recall@5"] for k in kinds], width, label="recall@5"
+        )
+        axes.bar(
+            [p + width / 2 for p in positions],
+            [(report.by_kind[k]["crag"] + 1) / 2 for k in kinds],
+            width,
+            label="(crag+1)/2",
+        )
         axes.set_xticks(list(positions), kinds, rotation=20, fontsize=8)
         axes.set_ylim(0, 1.05)
         axes.set_title("by kind")
@@ -99,8 +121,15 @@ def _charts(report: Report) -> list[str]:
         def baselines(axes):
             width = 0.4
             positions = range(len(names))
-            axes.bar([p - width / 2 for p in positions], [report.baselines[n]["recall@5"] for n in names], width, label="recall@5")
-            axes.bar([p + width / 2 for p in positions], [report.baselines[n]["mrr"] for n in names], width, label="MRR")
+            axes.bar(
+                [p - width / 2 for p in positions],
+                [report.baselines[n]["recall@5"] for n in names],
+                width,
+                label="recall@5",
+            )
+            axes.bar(
+                [p + width / 2 for p in positions], [report.baselines[n]["mrr"] for n in names], width, label="MRR"
+            )
             axes.set_xticks(list(positions), names)
             axes.set_ylim(0, 1.05)
             axes.set_title("project vs baselines")
@@ -142,10 +171,16 @@ def write_html(report: Report, path: Path, title: str = "安全生产通知助�
     )
     baselines = ""
     if report.baselines:
-        baselines = "<h2>检索：本项目与基线</h2><table><tr><th>方法</th><th>R@1</th><th>R@5</th><th>R@10</th><th>MRR</th><th>nDCG@10</th></tr>" + "".join(
-            f"<tr><td>{html.escape(n)}</td>" + "".join(f"<td>{row[k]:.3f}</td>" for k in ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")) + "</tr>"
-            for n, row in report.baselines.items()
-        ) + "</table>"
+        baselines = (
+            "<h2>检索：本项目与基线</h2><table><tr><th>方法</th><th>R@1</th><th>R@5</th><th>R@10</th><th>MRR</th><th>nDCG@10</th></tr>"
+            + "".join(
+                f"<tr><td>{html.escape(n)}</td>"
+                + "".join(f"<td>{row[k]:.3f}</td>" for k in ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10"))
+                + "</tr>"
+                for n, row in report.baselines.items()
+            )
+            + "</table>"
+        )
     failures = "".join(f"<li>{html.escape(f)}</li>" for f in report.failures) or "<li>全部达标</li>"
     document = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>
 <h1>{html.escape(title)}</h1>

@@ -140,14 +140,26 @@ def baseline_summary(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, f
     answerable = [r["verdicts"] for r in records if r["answerable"]]
     rows["project"] = {
         key: metrics.mean(x[name] for x in answerable)
-        for key, name in (("recall@1", "recall@1"), ("recall@5", "recall@5"), ("recall@10", "recall@10"), ("mrr", "rr"), ("ndcg@10", "ndcg@10"))
+        for key, name in (
+            ("recall@1", "recall@1"),
+            ("recall@5", "recall@5"),
+            ("recall@10", "recall@10"),
+            ("mrr", "rr"),
+            ("ndcg@10", "ndcg@10"),
+        )
     }
     for baseline in BASELINE_NAMES:
         scored = [x["baselines"][baseline] for x in answerable if "baselines" in x]
         if scored:
             rows[baseline] = {
                 key: metrics.mean(x[name] for x in scored)
-                for key, name in (("recall@1", "recall@1"), ("recall@5", "recall@5"), ("recall@10", "recall@10"), ("mrr", "rr"), ("ndcg@10", "ndcg@10"))
+                for key, name in (
+                    ("recall@1", "recall@1"),
+                    ("recall@5", "recall@5"),
+                    ("recall@10", "recall@10"),
+                    ("mrr", "rr"),
+                    ("ndcg@10", "ndcg@10"),
+                )
             }
     return rows
 

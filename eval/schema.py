@@ -47,7 +47,18 @@ class EvalItem:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_KNOWN = {"id", "question", "answerable", "gold_clauses", "gold_match", "key_facts", "kind", "history", "filters", "note"}
+_KNOWN = {
+    "id",
+    "question",
+    "answerable",
+    "gold_clauses",
+    "gold_match",
+    "key_facts",
+    "kind",
+    "history",
+    "filters",
+    "note",
+}
 
 
 def parse_item(data: object, line: int) -> EvalItem:

@@ -127,7 +127,7 @@ def train_corpus_static(
     optimizer = torch.optim.Adam(static.parameters(), lr=0.05)
 
     def encode(texts: list[str]):
-        batch = static.tokenize(texts) if hasattr(static, "tokenize") else model.tokenize(texts)
+        batch = static.preprocess(texts) if hasattr(static, "preprocess") else static.tokenize(texts)
         return torch.nn.functional.normalize(static(batch)["sentence_embedding"], dim=-1)
 
     batch_size = 128

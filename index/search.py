@@ -12,7 +12,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -141,9 +141,17 @@ def retrievable(corpus: Corpus) -> list:
 
 
 def ensure_search_index(
-    settings: Settings, corpus: Corpus, tokenizer: Tokenizer, progress: Progress = lambda message: None
+    settings: Settings,
+    corpus: Corpus,
+    tokenizer: Tokenizer,
+    progress: Progress = lambda message: None,
+    embeddings: Embeddings | None = None,
 ) -> SearchIndex:
-    """Load the search index for `corpus`, building it first when missing or stale."""
+    """Load the search index for `corpus`, building it first when missing or stale.
+
+    `embeddings` replaces the configured model (tests pass a small deterministic one);
+    `settings.embedding_model` should then name it, since it names the index folder.
+    """
     root = search_index_dir(settings)
     key = corpus_key(corpus)
     meta_path = root / "meta.json"
@@ -152,11 +160,19 @@ def ensure_search_index(
     except (OSError, json.JSONDecodeError):
         meta = {}
     if meta.get("corpus_key") != key:
-        _build(settings, corpus, tokenizer, root, key, progress)
-    return _load(settings, root, tokenizer)
+        _build(settings, corpus, tokenizer, root, key, progress, embeddings)
+    return _load(settings, root, tokenizer, embeddings)
 
 
-def _build(settings: Settings, corpus: Corpus, tokenizer: Tokenizer, root: Path, key: str, progress: Progress) -> None:
+def _build(
+    settings: Settings,
+    corpus: Corpus,
+    tokenizer: Tokenizer,
+    root: Path,
+    key: str,
+    progress: Progress,
+    embeddings: Embeddings | None,
+) -> None:
     clauses = retrievable(corpus)
     passages = [passage for clause in clauses for passage in clause_passages(clause)]
     progress(f"检索索引：{len(clauses)} 个条款切分为 {len(passages)} 段，建立词法索引…")
@@ -167,11 +183,11 @@ def _build(settings: Settings, corpus: Corpus, tokenizer: Tokenizer, root: Path,
         bm25.index([tokenizer(p.search_text) for p in passages], show_progress=False)
         bm25.save(str(staging / "bm25"))
         model_dir = staging / "model"
-        if settings.embedding_model == CORPUS_STATIC:
+        if embeddings is None and settings.embedding_model == CORPUS_STATIC:
             progress("检索索引：在语料上训练向量模型（corpus-static）…")
             train_corpus_static(clauses, tokenizer, model_dir)
         progress(f"检索索引：计算 {len(passages)} 段的向量（{settings.embedding_model}）…")
-        embeddings = load_embeddings(settings.embedding_model, model_dir, tokenizer)
+        embeddings = embeddings or load_embeddings(settings.embedding_model, model_dir, tokenizer)
         store = ClauseVectorStore.from_passages(passages, embeddings)
         _faiss().write_index(store.index, str(staging / "vectors.faiss"))
         (staging / "passages.json").write_text(
@@ -189,13 +205,9 @@ def _build(settings: Settings, corpus: Corpus, tokenizer: Tokenizer, root: Path,
     progress(f"检索索引完成 → {root}")
 
 
-def _load(settings: Settings, root: Path, tokenizer: Tokenizer) -> SearchIndex:
+def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None) -> SearchIndex:
     passages = [Passage(**item) for item in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
     bm25 = _bm25s().BM25.load(str(root / "bm25"))
-    embeddings = load_embeddings(settings.embedding_model, root / "model", tokenizer)
+    embeddings = embeddings or load_embeddings(settings.embedding_model, root / "model", tokenizer)
     index = _faiss().read_index(str(root / "vectors.faiss"))
     return SearchIndex(passages, bm25, ClauseVectorStore(embeddings, index, passages), tokenizer)
-
-
-def passage_clause_ids(passages: Iterable[Passage]) -> list[str]:
-    return [p.clause_id for p in passages]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
-
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,9 +13,16 @@ from index.normalize import NORMALIZATION_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Bump when parsing changes what a source file turns into; the index folder name
-# changes with it, so an index built by older code is never reused.
-PARSER_VERSION = "clauses-1"
+# The parsing code itself shapes the clause index: its source is hashed into the
+# index folder name, so an index built by older code is never reused.
+_PARSER_MODULES = ("read.py", "notices.py", "clauses.py", "tasks.py", "normalize.py", "records.py")
+
+
+def parser_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in _PARSER_MODULES:
+        digest.update((Path(__file__).resolve().parent / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class LLMProvider(StrEnum):
@@ -89,7 +95,7 @@ class Settings(BaseSettings):
 
     def shape_key(self) -> str:
         """A short hash of everything that shapes the clause index."""
-        shape = f"{PARSER_VERSION}|{NORMALIZATION_VERSION}"
+        shape = f"{parser_fingerprint()}|{NORMALIZATION_VERSION}"
         return hashlib.sha256(shape.encode()).hexdigest()[:12]
 
     @property

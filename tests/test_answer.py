@@ -1,0 +1,116 @@
+"""Answers: lead, verified quotes, citations, refusals, bad input, follow-ups, comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.core import InputError
+from assistant.scope import Filters
+from assistant.types import Mode, QuestionType
+from assistant.verify import problems
+from index.normalize import is_verbatim
+
+
+def _assert_verified(answer, corpus) -> None:
+    assert answer.citations
+    for citation in answer.citations:
+        assert is_verbatim(citation.quote, corpus.clause(citation.clause_id).text)
+        assert citation.clause_id in answer.retrieved
+    assert problems(answer.citations, corpus, answer.retrieved) == []
+
+
+def test_scoped_figure_leads_with_the_point(assistant, corpus) -> None:
+    answer = assistant.ask("朔州今年要再建几座智能化煤矿？")
+    assert answer.lead == "朔州市2026年通知要求：年底前再建成6座智能化煤矿。"
+    first = answer.citations[0]
+    assert (first.clause_id, first.path, first.doc_number, first.year) == (
+        "朔州市-2026/三.十一.1",
+        "三、（十一）1.",
+        "朔政发〔2026〕1号",
+        2026,
+    )
+    assert first.title == "朔州市人民政府关于做好2026年安全生产工作的通知"
+    assert "[1] “加强煤矿智能化改造，年底前再建成6座智能化煤矿。”" in answer.answer
+    assert answer.mode is Mode.EXTRACTIVE and not answer.refused
+    _assert_verified(answer, corpus)
+
+
+def test_deadline_question_puts_the_time_in_the_lead(assistant) -> None:
+    answer = assistant.ask("2009年省里要求企业发生生产安全事故后多长时间内报告？")
+    assert "1小时" in answer.lead.replace(" ", "")
+
+
+def test_responsibility_from_inline_units(assistant, corpus) -> None:
+    answer = assistant.ask("大同电动自行车进楼入户问题由哪些部门负责？")
+    assert answer.question_type is QuestionType.RESPONSIBILITY
+    assert "市住建局" in answer.lead
+    assert "责任单位" in answer.citations[0].quote
+    _assert_verified(answer, corpus)
+
+
+def test_responsibility_from_the_task_table(assistant, corpus) -> None:
+    answer = assistant.ask("忻州森林草原火灾防治是哪个部门牵头？")
+    assert "市自然资源局牵头" in answer.lead and "重点任务分工表" in answer.lead
+    assert answer.citations[0].clause_id == "忻州市-2024/四.十八.1"
+    _assert_verified(answer, corpus)
+
+
+def test_comparison_quotes_each_notice_side_by_side(assistant, corpus) -> None:
+    answer = assistant.ask("2024年和2025年省里对智能化煤矿建设的要求有什么变化？")
+    assert answer.question_type is QuestionType.COMPARISON
+    assert [c.year for c in answer.citations] == [2024, 2025]
+    text = answer.answer.replace(" ", "")
+    assert "150座" in text and "130座" in text
+    _assert_verified(answer, corpus)
+
+
+def test_follow_up_answers_for_the_new_city(assistant) -> None:
+    answer = assistant.ask("那大同呢？", history=[{"role": "user", "content": "朔州今年要再建几座智能化煤矿？"}])
+    assert answer.citations[0].clause_id == "大同市-2025/五.十三.44"
+    assert "1座" in answer.lead
+    assert "2025年" in answer.lead  # 今年 (2026) has no 大同 notice: the answer says which year it used
+
+
+def test_refusal_names_what_the_notices_cover(assistant) -> None:
+    answer = assistant.ask("晋城市2025年要再建成几座智能化煤矿？")
+    assert answer.refused and answer.citations == ()
+    assert "晋城市" in answer.answer and "朔州市人民政府（2026年）" in answer.answer
+
+
+def test_refusal_of_an_off_domain_question(assistant) -> None:
+    answer = assistant.ask("怎么申请农村低保？")
+    assert answer.refused and answer.citations == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "请输入问题"),
+        ("   \n ", "请输入问题"),
+        ("安" * 5000, "问题太长"),
+        ("How many smart coal mines?", "中文"),
+        (None, "请输入问题"),
+    ],
+)
+def test_bad_questions_get_a_clear_message(assistant, question, message) -> None:
+    with pytest.raises(InputError, match=message):
+        assistant.ask(question)
+
+
+def test_explicit_filters(assistant) -> None:
+    answer = assistant.ask("智能化煤矿要建几座？", filters=Filters(issuer="山西省人民政府", year=2024))
+    assert {c.notice_id for c in answer.citations} == {"山西省-2024"}
+    nothing = assistant.ask("智能化煤矿要建几座？", filters=Filters(issuer="山西省", year=2008))
+    assert nothing.refused
+
+
+def test_every_citation_is_verified_even_when_constructed_wrongly(assistant, corpus) -> None:
+    from dataclasses import replace
+
+    answer = assistant.ask("朔州今年要再建几座智能化煤矿？")
+    forged = replace(answer.citations[0], quote="年底前再建成60座智能化煤矿。")
+    foreign = replace(answer.citations[0], clause_id="山西省-2009/一", number=2)
+    found = problems([forged, foreign], corpus, answer.retrieved)
+    assert [p.reason for p in found] == ["引文不是该条款的原文", "引用的条款不在检索结果中"]
+    cleaned = assistant._verified(replace(answer, citations=(forged,)), answer.retrieved)
+    assert cleaned.refused and cleaned.citations == ()
