@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import sys
 import tempfile
@@ -47,10 +48,8 @@ def run_bench(set_path: Path, repeat: int) -> int:
                 assistant.retriever.search(item.question, turns)
                 retrieval.append((time.perf_counter() - lap) * 1000)
                 lap = time.perf_counter()
-                try:
+                with contextlib.suppress(InputError):
                     assistant.ask(item.question, item.history)
-                except InputError:
-                    pass
                 answers.append((time.perf_counter() - lap) * 1000)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [
