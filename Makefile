@@ -1,7 +1,7 @@
 # The quality gate: lint, format check, the test suite, and the grounding evaluation on the bundled corpus.
 .PHONY: check lint test eval bench format
 
-check: lint test eval
+check: lint eval test
 
 lint:
 	ruff check .

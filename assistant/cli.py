@@ -24,7 +24,64 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     ask.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
     ask.add_argument("--index-dir", type=Path, help="索引目录")
+    quiz = commands.add_parser("quiz", help="按通知、条款或主题出题（含答案和原文出处）")
+    quiz.add_argument("--notice", action="append", default=[], help="通知编号，如 朔州市-2026（可重复）")
+    quiz.add_argument("--section", action="append", default=[], help="条款编号前缀，如 朔州市-2026/三（可重复）")
+    quiz.add_argument("--topic", help="主题，如 燃气、消防")
+    quiz.add_argument("--count", type=int, default=20)
+    quiz.add_argument("--types", default="single,multi,judge,blank,short", help="题型：single,multi,judge,blank,short")
+    quiz.add_argument("--difficulty", default="medium", choices=["easy", "medium", "hard"])
+    quiz.add_argument("--seed", type=int, default=1, help="随机种子：相同参数和种子得到相同试题")
+    quiz.add_argument("--json", action="store_true", help="输出 JSON")
+    quiz.add_argument("--out", type=Path, help="导出为 .docx（试卷，另附答案文件）或 .xlsx（题库）或 .json")
+    quiz.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
+    quiz.add_argument("--index-dir", type=Path, help="索引目录")
     return parser
+
+
+def _quiz(assistant, args) -> int:
+    from assistant.export import to_json, write_docx, write_xlsx
+    from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType
+
+    try:
+        types = [QuizType(t.strip()) for t in args.types.split(",") if t.strip()]
+    except ValueError:
+        print(f"错误：题型只能是 {','.join(t.value for t in QuizType)}", file=sys.stderr)
+        return 2
+    try:
+        items = QuizMaker(assistant.corpus, assistant.retriever).make(
+            count=args.count,
+            types=types,
+            notices=args.notice,
+            sections=args.section,
+            topic=args.topic,
+            difficulty=Difficulty(args.difficulty),
+            seed=args.seed,
+        )
+    except QuizError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    if args.out is None:
+        print(
+            to_json(items)
+            if args.json
+            else "\n".join(f"{n}. [{i.type.value}] {i.stem}" for n, i in enumerate(items, 1))
+        )
+        return 0
+    suffix = args.out.suffix.lower()
+    if suffix == ".docx":
+        key = write_docx(items, args.out)
+        print(f"已导出 {len(items)} 题：{args.out}（答案：{key}）", file=sys.stderr)
+    elif suffix == ".xlsx":
+        write_xlsx(items, args.out)
+        print(f"已导出 {len(items)} 题：{args.out}", file=sys.stderr)
+    elif suffix == ".json":
+        args.out.write_text(to_json(items), encoding="utf-8")
+        print(f"已导出 {len(items)} 题：{args.out}", file=sys.stderr)
+    else:
+        print("错误：--out 只支持 .docx、.xlsx、.json", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _filters(issuer: str | None, year: int | None, level: str | None) -> Filters | None:
@@ -40,17 +97,28 @@ def filters_from_json(data: object) -> Filters | None:
     return _filters(data.get("issuer"), int(year) if year is not None else None, data.get("level"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if (args.question is None) == (args.batch is None):
-        print("错误：请给出一个问题，或用 --batch 指定问题文件（二者选一）", file=sys.stderr)
-        return 2
+def _locations(args) -> dict:
     overrides = {}
     if args.source:
         overrides["source_dir"] = args.source
     if args.index_dir:
         overrides["index_dir"] = args.index_dir
-    settings = Settings(**overrides)
+    return overrides
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "quiz":
+        from assistant.core import Assistant
+
+        settings = Settings(**_locations(args))
+        return _quiz(
+            Assistant.open(settings, progress=lambda message: print(message, file=sys.stderr, flush=True)), args
+        )
+    if (args.question is None) == (args.batch is None):
+        print("错误：请给出一个问题，或用 --batch 指定问题文件（二者选一）", file=sys.stderr)
+        return 2
+    settings = Settings(**_locations(args))
     from assistant.core import Assistant, InputError
 
     assistant = Assistant.open(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))

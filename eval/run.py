@@ -164,6 +164,18 @@ def baseline_summary(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, f
     return rows
 
 
+QUIZ_COUNT = 100
+
+
+def quiz_summary(assistant: Assistant) -> dict[str, float]:
+    """The quiz checks: 100 questions over the whole corpus, every key supported, quotes verbatim, stems unique."""
+    from assistant.quiz import QuizMaker, quiz_checks
+
+    items = QuizMaker(assistant.corpus, assistant.retriever).make(count=QUIZ_COUNT, seed=1)
+    checks = quiz_checks(items, assistant.corpus)
+    return {f"quiz_{name}": value for name, value in checks.items()}
+
+
 def check_thresholds(summary: dict[str, float], path: Path = THRESHOLDS) -> list[str]:
     """Sentences naming each threshold the summary misses."""
     config = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -194,6 +206,7 @@ def run_suite(
         records.append(evaluate_item(assistant, item, baselines))
         progress(done, len(items))
     summary = summarize(records)
+    summary.update(quiz_summary(assistant))
     kinds: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
         kinds[record["kind"]].append(record)
