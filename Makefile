@@ -1,7 +1,7 @@
 # The quality gate: lint, format check, the test suite, and the grounding evaluation on the bundled corpus.
-.PHONY: check lint test eval bench format
+.PHONY: check lint browser test eval bench format
 
-check: lint eval test
+check: lint browser eval test
 
 lint:
 	ruff check .
@@ -20,3 +20,7 @@ bench:
 format:
 	ruff format .
 	ruff check --fix .
+
+# Debian's Chromium for the browser tests (Playwright drives it by path; it never downloads a browser).
+browser:
+	@(command -v chromium >/dev/null && fc-list | grep -qi wenquanyi) || (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei)

@@ -1,4 +1,7 @@
-"""Start the assistant's web interface on the bundled notices: ``python app.py``."""
+"""Start the web interface on the bundled notices: ``python app.py`` (http://127.0.0.1:7860).
+
+The first start builds the indexes (progress on the console); later starts load them.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,14 @@ import sys
 
 
 def main() -> None:
-    from assistant.ui import build_ui
+    from assistant.ui import Library, build_ui
     from index.settings import Settings
-    from index.store import build
 
     settings = Settings()
-    report = build(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
-    build_ui(report.corpus).queue().launch(server_name="127.0.0.1")
+    library = Library(
+        settings, settings.library_dir, progress=lambda message: print(message, file=sys.stderr, flush=True)
+    )
+    build_ui(library).queue(default_concurrency_limit=2).launch(server_name="127.0.0.1")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,123 @@
-"""Gradio interface. For now the notice library (文件库): notices, their metadata and their clause trees.
+"""The Gradio interface: 问答, 出题, 评测, 文件库.
 
-Text from notices is shown through Dataframe/Textbox components, which render it as text, never as HTML.
+The app works on a *library* folder (outside git), seeded from the bundled notices on
+first start: uploads and deletions change the library, never the bundled corpus.
+Text from notices and questions is always HTML-escaped or shown as plain text, so
+nothing a document says runs in the page. Conversation state is per browser
+session (`gr.State`); requests queue.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from assistant.core import Assistant, InputError
+from assistant.scope import Filters
+from assistant.types import Answer
+from index.normalize import normalize
+from index.read import SUPPORTED_SUFFIXES, ReadError, read_notice_bytes
+from index.records import Level
+from index.settings import Settings
 from index.store import Corpus
+
+ALL = "全部"
+EXAMPLES = [
+    "朔州今年要再建几座智能化煤矿？",
+    "楼道里给电瓶车充电，大同怎么管？",
+    "忻州森林草原火灾防治是哪个部门牵头？",
+    "2024年和2025年省里对智能化煤矿的要求有什么变化？",
+    "2009年企业发生事故后多长时间内必须报告？",
+]
+_SAFE_NAME = re.compile(r"^[^/\\:\x00]{1,120}$")
+_CARD_STYLE = """
+<style>
+.cards{display:flex;flex-direction:column;gap:10px}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:10px 12px;background:#fbfcfd}
+.card .meta{font-size:13px;color:#444;margin-bottom:6px}
+.card .quote{font-size:15px;line-height:1.6}
+.card mark{background:#fff3a3;padding:0 1px}
+.card details{margin-top:6px;font-size:13px;line-height:1.6}
+</style>
+"""
+
+
+class Library:
+    """The app's notice folder and the assistant built on it; replaced atomically after uploads and deletions."""
+
+    def __init__(self, settings: Settings, library_dir: Path, progress=lambda message: None, embeddings=None):
+        self.base_settings = settings
+        self.folder = library_dir
+        self.embeddings = embeddings
+        self._lock = threading.Lock()
+        if not self.folder.exists() or not any(self.folder.iterdir()):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for path in settings.source_dir.iterdir():
+                if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                    shutil.copy2(path, self.folder / path.name)
+        self.settings = settings.model_copy(update={"source_dir": self.folder})
+        self.assistant = Assistant.open(self.settings, progress, embeddings=embeddings)
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.assistant.corpus
+
+    def _reload(self, progress) -> None:
+        self.assistant = Assistant.open(self.settings, progress, embeddings=self.embeddings)
+
+    def add(self, name: str, data: bytes, progress=lambda message: None) -> str:
+        """Check, then store and index an uploaded file; a bad file changes nothing."""
+        if not _SAFE_NAME.match(name) or name in {".", ".."} or name.startswith("."):
+            raise ReadError(f"文件名“{name}”不可用：不能含有路径（/ \\）或以点开头")
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise ReadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 .txt、.docx、.pdf")
+        if len(data) > self.settings.max_file_bytes:
+            raise ReadError(f"{name}: 文件过大（上限 {self.settings.max_file_bytes / 1e6:.0f} MB）")
+        from index.notices import parse_notices
+
+        parsed = parse_notices(read_notice_bytes(data, name), name)  # raises with a message before anything is written
+        with self._lock:
+            target = self.folder / name
+            if target.exists():
+                raise ReadError(f"文件库中已有同名文件 {name}，请先删除或改名")
+            temporary = self.folder / f".{name}.uploading"
+            temporary.write_bytes(data)
+            temporary.rename(target)
+            try:
+                self._reload(progress)
+            except Exception:
+                target.unlink(missing_ok=True)
+                self._reload(progress)
+                raise
+        summary = "、".join(f"{p.notice.issuer}{p.notice.year}年（{len(p.clauses)}条）" for p in parsed)
+        return f"已加入 {name}：{summary}"
+
+    def remove(self, notice_id: str, progress=lambda message: None) -> str:
+        with self._lock:
+            corpus = self.corpus
+            if notice_id not in {n.notice_id for n in corpus.notices}:
+                raise ReadError(f"没有通知 {notice_id}")
+            source = corpus.notice(notice_id).source
+            siblings = [n.notice_id for n in corpus.notices if n.source == source]
+            if len(siblings) > 1:
+                raise ReadError(f"{notice_id} 与另外 {len(siblings) - 1} 份通知在同一文件 {source} 中，不能单独删除")
+            path = self.folder / source
+            backup = Path(tempfile.mkdtemp()) / source
+            shutil.move(path, backup)
+            try:
+                self._reload(progress)
+            except Exception:
+                shutil.move(backup, path)
+                self._reload(progress)
+                raise
+        return f"已删除 {notice_id}（文件 {source}）"
 
 
 def library_rows(corpus: Corpus) -> list[list[object]]:
@@ -28,30 +140,274 @@ def library_rows(corpus: Corpus) -> list[list[object]]:
     ]
 
 
-def clause_tree(corpus: Corpus, notice_id: str) -> str:
-    """A notice as an indented outline of its clauses: number, heading, responsible units."""
-    if not notice_id:
+def clause_tree(corpus: Corpus, notice_id: str | None) -> str:
+    """A notice as an indented outline: number, heading, responsible units."""
+    if not notice_id or notice_id not in {n.notice_id for n in corpus.notices}:
         return ""
     lines = []
     for clause in corpus.clauses_of(notice_id):
         indent = "    " * max(clause.depth - 1, 0)
         units = "；".join(unit.units for unit in clause.units)
-        lines.append(
-            f"{indent}{clause.path[-1] if clause.path else '导语'} {clause.heading}"
-            + (f"  〔责任单位：{units}〕" if units else "")
-        )
+        label = f"{clause.path[-1]} {clause.heading}" if clause.path else "导语"
+        lines.append(f"{indent}{label}" + (f"  〔责任单位：{units}〕" if units else ""))
     return "\n".join(lines)
 
 
-def build_ui(corpus: Corpus):
+def _highlighted(clause_text: str, quote: str) -> str:
+    """The clause, escaped, with the quote marked (found verbatim, or through the normalization)."""
+    start = clause_text.find(quote)
+    if start < 0:
+        start, end = _locate(clause_text, quote)
+    else:
+        end = start + len(quote)
+    if start < 0:
+        return html.escape(clause_text)
+    return (
+        html.escape(clause_text[:start])
+        + "<mark>"
+        + html.escape(clause_text[start:end])
+        + "</mark>"
+        + html.escape(clause_text[end:])
+    )
+
+
+def _locate(text: str, quote: str) -> tuple[int, int]:
+    """Raw character span of `quote` in `text` where they match only after normalization."""
+    target = normalize(quote)
+    mapping = [(i, normalize(ch)) for i, ch in enumerate(text)]
+    flat = "".join(part for _, part in mapping)
+    position = flat.find(target) if target else -1
+    if position < 0:
+        return -1, -1
+    consumed, start, end = 0, -1, -1
+    for index, part in mapping:
+        if start < 0 and consumed + len(part) > position:
+            start = index
+        consumed += len(part)
+        if consumed >= position + len(target):
+            end = index + 1
+            break
+    return start, end
+
+
+def citation_cards(answer: Answer | None) -> str:
+    if answer is None or not answer.citations:
+        return ""
+    cards = []
+    for c in answer.citations:
+        meta = f"[{c.number}] {c.issuer} · {c.year}年 · {c.doc_number or '无文号'} · {c.path}"
+        cards.append(
+            f'<div class="card"><div class="meta"><b>{html.escape(c.title)}</b><br>{html.escape(meta)}</div>'
+            f'<div class="quote">“{html.escape(c.quote)}”</div>'
+            f"<details><summary>查看条款全文</summary>{_highlighted(c.clause_text, c.quote)}</details></div>"
+        )
+    return _CARD_STYLE + '<div class="cards">' + "".join(cards) + "</div>"
+
+
+def _filters(issuer: str | None, level: str | None, year: str | None) -> Filters | None:
+    issuer = None if not issuer or issuer == ALL else issuer
+    level_value = None if not level or level == ALL else Level(level)
+    year_value = None if not year or year == ALL else int(year)
+    if issuer is None and level_value is None and year_value is None:
+        return None
+    return Filters(issuer=issuer, year=year_value, level=level_value)
+
+
+def build_ui(library: Library):
     import gradio as gr
 
-    headers = ["编号", "发文机关", "层级", "年度", "文号", "标题", "日期", "条款数", "来源文件"]
+    def corpus() -> Corpus:
+        return library.corpus
+
+    def choices():
+        c = corpus()
+        return (
+            [ALL, *sorted({n.issuer for n in c.notices})],
+            [ALL, *[level.value for level in Level]],
+            [ALL, *[str(y) for y in sorted({n.year for n in c.notices}, reverse=True)]],
+        )
+
+    def respond(message, chat, turns, issuer, level, year) -> Iterator:
+        chat = list(chat or [])
+        turns = list(turns or [])
+        # the chatbot renders HTML: every text it shows is escaped first, so it is displayed, never run
+        chat.append({"role": "user", "content": html.escape(message or "")})
+        try:
+            answer = library.assistant.ask(message, history=turns, filters=_filters(issuer, level, year))
+        except InputError as error:
+            chat.append({"role": "assistant", "content": html.escape(f"⚠ {error}")})
+            yield chat, turns, "", "", ""
+            return
+        turns.append(message)
+        chat.append({"role": "assistant", "content": ""})
+        text = answer.answer
+        step = max(len(text) // 8, 12)
+        for end in range(step, len(text) + step, step):  # stream the verified answer in pieces
+            chat[-1] = {"role": "assistant", "content": html.escape(text[:end])}
+            yield chat, turns, gr.skip(), gr.skip(), ""
+        yield chat, turns, citation_cards(answer), text, ""
+
+    def ask_api(question: str) -> str:
+        """One question, no history: the answer as the CLI's JSON."""
+        try:
+            return json.dumps(library.assistant.ask(question).to_dict(), ensure_ascii=False)
+        except InputError as error:
+            return json.dumps({"question": question, "error": str(error)}, ensure_ascii=False)
+
+    def make_quiz(notices, sections, topic, count, types, difficulty, seed):
+        from assistant.export import TYPE_NAMES, answer_text, to_json, write_docx, write_xlsx
+        from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType
+
+        try:
+            items = QuizMaker(corpus(), library.assistant.retriever).make(
+                count=int(count),
+                types=[QuizType(t) for t in types or []],
+                notices=notices or [],
+                sections=[s.strip() for s in re.split(r"[,，\s]+", sections or "") if s.strip()],
+                topic=(topic or "").strip() or None,
+                difficulty=Difficulty(difficulty),
+                seed=int(seed or 1),
+            )
+        except QuizError as error:
+            return f"⚠ {error}", [], None
+        folder = Path(tempfile.mkdtemp(prefix="quiz-"))
+        paper = folder / "安全生产测试.docx"
+        key = write_docx(items, paper)
+        write_xlsx(items, folder / "安全生产题库.xlsx")
+        (folder / "安全生产测试.json").write_text(to_json(items), encoding="utf-8")
+        rows = [
+            [
+                n,
+                TYPE_NAMES[i.type],
+                i.stem,
+                "\n".join(f"{k}. {v}" for k, v in (i.options or {}).items()),
+                answer_text(i),
+                f"{i.notice.issuer}{i.notice.year}年 {i.path}",
+                i.quote,
+            ]
+            for n, i in enumerate(items, 1)
+        ]
+        files = [str(paper), str(key), str(folder / "安全生产题库.xlsx"), str(folder / "安全生产测试.json")]
+        return f"已生成 {len(items)} 题。", rows, files
+
+    def run_eval(progress=gr.Progress()):  # noqa: B008 (Gradio injects progress through the default)
+        from eval.cli import DEFAULT_SET
+        from eval.report import markdown_summary, write_html
+        from eval.run import run_suite
+        from eval.schema import load_set
+
+        items = load_set(DEFAULT_SET)
+        progress(0, desc="评测中")
+        report = run_suite(
+            library.assistant, items, progress=lambda done, total: progress(done / total, desc=f"评测 {done}/{total}")
+        )
+        folder = Path(tempfile.mkdtemp(prefix="eval-"))
+        path = folder / "评测报告.html"
+        write_html(report, path)
+        failing = [
+            [r["id"], r["kind"], r["question"], (r["answer"] or "")[:120]] for r in report.records if r["failed"]
+        ]
+        status = "全部达标" if not report.failures else "未达标：" + "；".join(report.failures)
+        return markdown_summary(report) + f"\n\n**{status}**", failing, str(path)
+
+    def upload(file, progress=gr.Progress()):  # noqa: B008
+        if file is None:
+            return "⚠ 请先选择文件", library_rows(corpus()), gr.skip(), None
+        path = Path(file if isinstance(file, str) else file.name)
+        name = getattr(file, "orig_name", None) or path.name
+        try:
+            progress(0.1, desc="读取与解析")
+            message = library.add(name, path.read_bytes(), progress=lambda m: progress(0.5, desc=m))
+        except (ReadError, ValueError, OSError) as error:
+            return f"⚠ {error}（文件库未改动）", library_rows(corpus()), gr.skip(), None
+        return message, library_rows(corpus()), gr.update(choices=[n.notice_id for n in corpus().notices]), None
+
+    def delete(notice_id, progress=gr.Progress()):  # noqa: B008
+        try:
+            message = library.remove(notice_id, progress=lambda m: progress(0.5, desc=m))
+        except (ReadError, ValueError, OSError) as error:
+            return f"⚠ {error}", library_rows(corpus()), gr.skip()
+        return message, library_rows(corpus()), gr.update(choices=[n.notice_id for n in corpus().notices], value=None)
+
+    issuers, levels, years = choices()
     with gr.Blocks(title="安全生产工作通知助手", analytics_enabled=False) as demo:
-        gr.Markdown("## 安全生产工作通知助手 · 文件库")
+        gr.Markdown("## 安全生产工作通知助手\n回答均摘自通知原文，并注明通知、文号和条款。")
+        with gr.Tab("问答"):
+            turns = gr.State([])
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(label="对话", height=420, render_markdown=False, buttons=["copy"], elem_id="chat")
+                    question = gr.Textbox(
+                        label="问题", placeholder="例如：朔州今年要再建几座智能化煤矿？", elem_id="question"
+                    )
+                    with gr.Row():
+                        send = gr.Button("提问", variant="primary", elem_id="send")
+                        clear = gr.Button("新对话")
+                    gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+                    with gr.Row():
+                        issuer = gr.Dropdown(issuers, value=ALL, label="发文机关")
+                        level = gr.Dropdown(levels, value=ALL, label="层级")
+                        year = gr.Dropdown(years, value=ALL, label="年度")
+                with gr.Column(scale=2):
+                    cards = gr.HTML(label="引文出处", elem_id="cards")
+                    copy_text = gr.Textbox(label="复制回答（含出处）", lines=6, buttons=["copy"], interactive=False)
+            inputs = [question, chat, turns, issuer, level, year]
+            outputs = [chat, turns, cards, copy_text, question]
+            send.click(respond, inputs, outputs)
+            question.submit(respond, inputs, outputs)
+            clear.click(lambda: ([], [], "", ""), None, [chat, turns, cards, copy_text])
+        with gr.Tab("出题"):
+            notice_ids = [n.notice_id for n in corpus().notices]
+            with gr.Row():
+                quiz_notices = gr.Dropdown(notice_ids, multiselect=True, label="通知（不选为全部）")
+                quiz_sections = gr.Textbox(label="条款（编号前缀，逗号分隔，如 朔州市-2026/三）")
+                quiz_topic = gr.Textbox(label="主题（如 燃气、消防）", elem_id="quiz-topic")
+            with gr.Row():
+                quiz_count = gr.Slider(1, 100, value=10, step=1, label="题数")
+                quiz_types = gr.CheckboxGroup(
+                    ["single", "multi", "judge", "blank", "short"],
+                    value=["single", "multi", "judge", "blank", "short"],
+                    label="题型",
+                )
+                quiz_difficulty = gr.Radio(["easy", "medium", "hard"], value="medium", label="难度")
+                quiz_seed = gr.Number(value=1, precision=0, label="随机种子")
+            quiz_button = gr.Button("生成试题", variant="primary", elem_id="make-quiz")
+            quiz_status = gr.Markdown(elem_id="quiz-status")
+            quiz_table = gr.Dataframe(
+                headers=["序号", "题型", "题干", "选项", "答案", "出处", "原文"], wrap=True, interactive=False
+            )
+            quiz_files = gr.File(label="下载（试卷、答案、题库、JSON）", file_count="multiple")
+            quiz_button.click(
+                make_quiz,
+                [quiz_notices, quiz_sections, quiz_topic, quiz_count, quiz_types, quiz_difficulty, quiz_seed],
+                [quiz_status, quiz_table, quiz_files],
+            )
+        with gr.Tab("评测"):
+            eval_button = gr.Button("运行评测（约半分钟）", variant="primary", elem_id="run-eval")
+            eval_summary = gr.Markdown(elem_id="eval-summary")
+            eval_failing = gr.Dataframe(
+                headers=["id", "类别", "问题", "回答"], wrap=True, interactive=False, label="未通过的问题"
+            )
+            eval_report = gr.File(label="下载报告")
+            eval_button.click(run_eval, None, [eval_summary, eval_failing, eval_report])
         with gr.Tab("文件库"):
-            gr.Dataframe(value=library_rows(corpus), headers=headers, interactive=False, wrap=True)
-            choice = gr.Dropdown(choices=[n.notice_id for n in corpus.notices], label="查看通知的条款结构")
-            tree = gr.Textbox(label="条款结构", lines=20, interactive=False)
-            choice.change(lambda notice_id: clause_tree(corpus, notice_id), inputs=choice, outputs=tree)
+            table = gr.Dataframe(
+                value=library_rows(corpus()),
+                headers=["编号", "发文机关", "层级", "年度", "文号", "标题", "日期", "条款数", "来源文件"],
+                wrap=True,
+                interactive=False,
+            )
+            with gr.Row():
+                pick = gr.Dropdown(notice_ids, label="通知", elem_id="pick-notice")
+                remove = gr.Button("删除该通知", variant="stop")
+            tree = gr.Textbox(label="条款结构", lines=16, interactive=False)
+            pick.change(lambda n: clause_tree(corpus(), n), pick, tree)
+            upload_file = gr.File(
+                label="上传通知（.txt / .docx / .pdf）", file_types=list(SUPPORTED_SUFFIXES), elem_id="upload"
+            )
+            upload_button = gr.Button("上传并建立索引", elem_id="upload-button")
+            library_status = gr.Markdown(elem_id="library-status")
+            upload_button.click(upload, upload_file, [library_status, table, pick, upload_file])
+            remove.click(delete, pick, [library_status, table, pick])
+        gr.api(ask_api, api_name="ask")
     return demo

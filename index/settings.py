@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / ".cache" / "index",
         description="Folder under which built indexes live, outside git. Point a second corpus at its own folder.",
     )
+    library_dir: Path = Field(
+        default=PROJECT_ROOT / ".cache" / "library",
+        description="Folder of notices the web app manages (uploads, deletions); seeded from source_dir on first start.",
+    )
     max_file_bytes: int = Field(
         default=20_000_000,
         gt=0,

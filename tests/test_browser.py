@@ -1,0 +1,210 @@
+"""The real app in headless Chromium (Debian's, through Playwright's executable path; no browser download).
+
+Screenshots go to eval/out/screenshots/. Also: the app's API through gradio_client gives the CLI's answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from index.settings import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = PROJECT_ROOT / "eval" / "out" / "screenshots"
+pytestmark = pytest.mark.slow
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium for the browser tests: make browser")
+    pytest.skip("Debian's chromium is not installed (make browser)", allow_module_level=True)
+
+NEW_NOTICE = """晋城市人民政府关于做好2026年安全生产工作的通知
+
+晋市政发〔2026〕2号
+
+各县（市、区）人民政府：
+
+现就做好2026年安全生产工作通知如下。
+
+一、狠抓矿山安全
+
+（一）推进煤矿智能化。加强煤矿智能化改造，年底前再建成8座智能化煤矿。（市能源局负责）
+
+（二）严格隐患排查。各县每月至少开展一次隐患排查。
+
+晋城市人民政府
+
+2026年2月1日
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("app")
+    return {
+        **os.environ,
+        "ANQUAN_INDEX_DIR": str(root / "index"),
+        "ANQUAN_LIBRARY_DIR": str(root / "library"),
+        "ANQUAN_CURRENT_YEAR": "2026",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+
+
+@pytest.fixture(scope="module")
+def app_url(app_env):
+    port = _free_port()
+    env = {**app_env, "GRADIO_SERVER_PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(1)
+        if process.poll() is not None:
+            raise RuntimeError("app exited: " + process.stdout.read())
+    else:
+        process.kill()
+        raise RuntimeError("app did not start in time")
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.dialogs = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(app_url)
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def _ask(page, question: str) -> None:
+    page.get_by_role("tab", name="问答").click()
+    page.fill("#question textarea", question)
+    page.click("#send")
+
+
+def test_ask_and_follow_up_show_citation_cards(page) -> None:
+    _ask(page, "朔州今年要再建几座智能化煤矿？")
+    page.wait_for_function(
+        "document.querySelector('#cards') && document.querySelector('#cards').innerText.includes('朔政发〔2026〕1号')",
+        timeout=60_000,
+    )
+    cards = page.inner_text("#cards")
+    assert "朔州市人民政府关于做好2026年安全生产工作的通知" in cards and "三、（十一）1." in cards
+    assert "年底前再建成6座智能化煤矿" in page.inner_text("#chat")
+    page.screenshot(path=str(SHOTS / "1-ask.png"), full_page=True)
+    _ask(page, "那大同呢？")
+    page.wait_for_function("document.querySelector('#cards').innerText.includes('同政发〔2025〕1号')", timeout=60_000)
+    assert "1座" in page.inner_text("#chat")
+    page.screenshot(path=str(SHOTS / "2-follow-up.png"), full_page=True)
+
+
+def test_hostile_text_is_shown_not_run(page) -> None:
+    _ask(page, "<img src=x onerror=alert(1)>朔州城镇燃气有什么要求？")
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('onerror=alert(1)')", timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert page.dialogs == []
+    _ask(page, "   ")
+    page.wait_for_function("document.querySelector('#chat').innerText.includes('请输入问题')", timeout=30_000)
+
+
+def test_upload_a_notice_and_find_it_in_an_answer(page, tmp_path) -> None:
+    notice = tmp_path / "晋城2026.txt"
+    notice.write_text(NEW_NOTICE, encoding="utf-8")
+    bad = tmp_path / "坏文件.docx"
+    bad.write_bytes(b"not a zip")
+    page.get_by_role("tab", name="文件库").click()
+    page.set_input_files("#upload input[type=file]", str(bad))
+    page.click("#upload-button")
+    page.wait_for_function(
+        "document.querySelector('#library-status').innerText.includes('文件库未改动')", timeout=60_000
+    )
+    page.set_input_files("#upload input[type=file]", str(notice))
+    page.click("#upload-button")
+    page.wait_for_function("document.querySelector('#library-status').innerText.includes('已加入')", timeout=180_000)
+    page.screenshot(path=str(SHOTS / "3-upload.png"), full_page=True)
+    _ask(page, "晋城市今年要再建几座智能化煤矿？")
+    page.wait_for_function("document.querySelector('#cards').innerText.includes('晋市政发〔2026〕2号')", timeout=60_000)
+    assert "8座" in page.inner_text("#chat")
+    page.screenshot(path=str(SHOTS / "4-uploaded-answer.png"), full_page=True)
+
+
+def test_generate_a_quiz(page) -> None:
+    page.get_by_role("tab", name="出题").click()
+    page.fill("#quiz-topic textarea", "燃气")
+    page.click("#make-quiz")
+    page.wait_for_function("document.querySelector('#quiz-status').innerText.includes('已生成')", timeout=60_000)
+    page.screenshot(path=str(SHOTS / "5-quiz.png"), full_page=True)
+
+
+def test_run_the_evaluation(page) -> None:
+    page.get_by_role("tab", name="评测").click()
+    page.click("#run-eval")
+    page.wait_for_function("document.querySelector('#eval-summary').innerText.includes('Recall@5')", timeout=300_000)
+    page.screenshot(path=str(SHOTS / "6-eval.png"), full_page=True)
+
+
+def test_api_answer_equals_the_cli_answer(app_url, app_env) -> None:
+    from gradio_client import Client
+
+    question = "大同电动自行车进楼入户问题由哪些部门负责？"
+    api = json.loads(Client(app_url, verbose=False).predict(question, api_name="/ask"))
+    cli = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", question, "--json"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=app_env,
+        timeout=300,
+    )
+    local = json.loads(cli.stdout)
+    assert api["answer"] == local["answer"]
+    assert [c["clause_id"] for c in api["citations"]] == [c["clause_id"] for c in local["citations"]]
+    assert [c["quote"] for c in api["citations"]] == [c["quote"] for c in local["citations"]]
