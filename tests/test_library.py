@@ -1,0 +1,79 @@
+"""The app's notice library: uploads checked before anything is written, deletions, the bundled corpus untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ui import Library, citation_cards, clause_tree
+from index.read import ReadError
+from index.settings import Settings
+from tests.conftest import BUNDLED, FAKE_MODEL, BigramHashEmbeddings
+
+NOTICE = "晋城市人民政府关于做好2026年安全生产工作的通知\n\n一、狠抓矿山安全\n\n（一）推进煤矿智能化。年底前再建成8座智能化煤矿。（市能源局负责）\n".encode()
+
+
+@pytest.fixture
+def library(notice_folder, tmp_path) -> Library:
+    settings = Settings(source_dir=notice_folder, index_dir=tmp_path / "idx", embedding_model=FAKE_MODEL, current_year=2026)
+    return Library(settings, tmp_path / "library", embeddings=BigramHashEmbeddings())
+
+
+def _snapshot(folder):
+    return sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("../evil.txt", NOTICE, "不能含有路径"),
+        ("dir/evil.txt", NOTICE, "不能含有路径"),
+        (".hidden.txt", NOTICE, "不能含有路径"),
+        ("notice.exe", NOTICE, "不支持的文件类型"),
+        ("empty.txt", b"", "文件为空"),
+        ("binary.txt", b"\x00\x01\x02" * 100, "二进制"),
+        ("broken.docx", b"not a zip", "不是有效的 .docx"),
+        ("prose.txt", "没有编号的一段话。".encode(), "没有找到编号条款"),
+    ],
+)
+def test_a_bad_upload_changes_nothing(library, name, data, message) -> None:
+    before = _snapshot(library.folder)
+    notices = [n.notice_id for n in library.corpus.notices]
+    with pytest.raises((ReadError, ValueError), match=message):
+        library.add(name, data)
+    assert _snapshot(library.folder) == before
+    assert [n.notice_id for n in library.corpus.notices] == notices
+
+
+def test_upload_then_answer_then_delete(library) -> None:
+    assert "晋城市人民政府2026年（2条）" in library.add("晋城2026.txt", NOTICE)
+    answer = library.assistant.ask("晋城市今年要再建几座智能化煤矿？")
+    assert answer.citations[0].notice_id == "晋城市-2026" and "8座" in answer.lead
+    with pytest.raises(ReadError, match="已有同名文件"):
+        library.add("晋城2026.txt", NOTICE)
+    assert "已删除" in library.remove("晋城市-2026")
+    assert "晋城市-2026" not in {n.notice_id for n in library.corpus.notices}
+    assert library.assistant.ask("晋城市今年要再建几座智能化煤矿？").refused
+
+
+def test_the_bundled_corpus_is_never_touched(library, notice_folder) -> None:
+    before = _snapshot(notice_folder)
+    library.add("晋城2026.txt", NOTICE)
+    library.remove("朔州市-2026")
+    assert _snapshot(notice_folder) == before
+    assert _snapshot(BUNDLED)  # still there
+
+
+def test_cards_escape_and_highlight(library) -> None:
+    answer = library.assistant.ask("朔州今年要再建几座智能化煤矿？")
+    html_cards = citation_cards(answer)
+    assert "<mark>加强煤矿智能化改造，年底前再建成6座智能化煤矿。</mark>" in html_cards
+    assert "三、（十一）1." in html_cards
+    assert "三、" in clause_tree(library.corpus, "朔州市-2026")
+
+
+def test_notice_text_with_markup_is_escaped() -> None:
+    from assistant.types import Answer, Citation, Mode
+
+    citation = Citation(1, "x/一", "x", "某县人民政府", 2026, None, "<b>标题</b>", "一、", "<script>alert(1)</script>要求", "前文<script>alert(1)</script>要求。")
+    page = citation_cards(Answer("q", "a", False, Mode.EXTRACTIVE, (citation,)))
+    assert "<script>" not in page and "&lt;script&gt;" in page and "<b>标题</b>" not in page
