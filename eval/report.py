@@ -38,6 +38,10 @@ SUMMARY_ROWS = [
     ("refusal_recall", "拒答召回率"),
     ("false_refusal_rate", "误拒率"),
     ("crag", "CRAG 得分"),
+    ("quiz_items", "出题数"),
+    ("quiz_sound", "试题答案有据率"),
+    ("quiz_distractors_wrong", "干扰项均错率"),
+    ("quiz_unique_stems", "题干不重复率"),
     ("latency_p50_ms", "时延 p50 (ms)"),
     ("latency_p95_ms", "时延 p95 (ms)"),
 ]

@@ -14,7 +14,9 @@ NOTICE = "晋城市人民政府关于做好2026年安全生产工作的通知\n\
 
 @pytest.fixture
 def library(notice_folder, tmp_path) -> Library:
-    settings = Settings(source_dir=notice_folder, index_dir=tmp_path / "idx", embedding_model=FAKE_MODEL, current_year=2026)
+    settings = Settings(
+        source_dir=notice_folder, index_dir=tmp_path / "idx", embedding_model=FAKE_MODEL, current_year=2026
+    )
     return Library(settings, tmp_path / "library", embeddings=BigramHashEmbeddings())
 
 
@@ -74,6 +76,17 @@ def test_cards_escape_and_highlight(library) -> None:
 def test_notice_text_with_markup_is_escaped() -> None:
     from assistant.types import Answer, Citation, Mode
 
-    citation = Citation(1, "x/一", "x", "某县人民政府", 2026, None, "<b>标题</b>", "一、", "<script>alert(1)</script>要求", "前文<script>alert(1)</script>要求。")
+    citation = Citation(
+        1,
+        "x/一",
+        "x",
+        "某县人民政府",
+        2026,
+        None,
+        "<b>标题</b>",
+        "一、",
+        "<script>alert(1)</script>要求",
+        "前文<script>alert(1)</script>要求。",
+    )
     page = citation_cards(Answer("q", "a", False, Mode.EXTRACTIVE, (citation,)))
     assert "<script>" not in page and "&lt;script&gt;" in page and "<b>标题</b>" not in page
