@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.retrieve import Hit, Retrieval, Retriever
-from assistant.types import Citation, QuestionType
+from assistant.types import Answer, Citation, Mode, QuestionType
 from index.normalize import normalize
 from index.passages import split_sentences
 from index.records import Clause, Notice, Responsibility
@@ -223,6 +223,19 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
         if best.score > 0 and other.score >= _SECOND_QUOTE * best.score and len(picks) < 3:
             picks.append(other)
     return picks
+
+
+def answered(question: str, lead: str, citations: Sequence[Citation], mode: Mode, kind: QuestionType) -> Answer:
+    """An answer with its lead and numbered quotes (verification happens once more in `Assistant.ask`)."""
+    return Answer(
+        question=question,
+        answer=compose(lead, citations),
+        refused=False,
+        mode=mode,
+        citations=tuple(citations),
+        lead=lead,
+        question_type=kind,
+    )
 
 
 def compose(lead: str, citations: Sequence[Citation]) -> str:

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from assistant.answer import (
     Extractor,
+    answered,
     citation_for,
     compose,
     detail_type,
@@ -141,15 +142,7 @@ class Assistant:
             for pick in picks:
                 citations.append(citation_for(len(citations) + 1, pick, pick.sentence))
         lead += self._fallback_note(retrieval, citations)
-        return Answer(
-            question=question,
-            answer=compose(lead, citations),
-            refused=False,
-            mode=Mode.EXTRACTIVE,
-            citations=tuple(citations),
-            lead=lead,
-            question_type=kind,
-        )
+        return answered(question, lead, citations, Mode.EXTRACTIVE, kind)
 
     def _responsibility(self, pick, retrieval: Retrieval, citations: list[Citation]) -> str:
         parent = self.corpus.clause(pick.clause.parent_id) if pick.clause.parent_id else None

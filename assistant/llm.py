@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answer import compose
+from assistant.answer import answered
 from assistant.prompts import load_prompt
 from assistant.retrieve import Retrieval
 from assistant.types import Answer, Citation, Mode
@@ -99,15 +99,7 @@ def llm_answer(chat_model, question: str, retrieval: Retrieval, extractive: Answ
             extractive, f"大模型回答中的数字 {'、'.join(unsupported)} 在所引条款中找不到，已改用原文摘录回答"
         )
     lead = _QUOTE.sub(lambda m: f"“{m.group(1)}”", text.strip().split("\n")[0]).strip()
-    return Answer(
-        question=question,
-        answer=compose(lead, citations),
-        refused=False,
-        mode=Mode.LLM,
-        citations=tuple(citations),
-        lead=lead,
-        question_type=extractive.question_type,
-    )
+    return answered(question, lead, citations, Mode.LLM, extractive.question_type)
 
 
 def _fallback(extractive: Answer, note: str) -> Answer:

@@ -135,32 +135,26 @@ def summarize(records: Sequence[dict[str, Any]]) -> dict[str, float]:
     return summary
 
 
+_RANKING_COLUMNS = (
+    ("recall@1", "recall@1"),
+    ("recall@5", "recall@5"),
+    ("recall@10", "recall@10"),
+    ("mrr", "rr"),
+    ("ndcg@10", "ndcg@10"),
+)
+
+
+def _ranking_means(verdicts: Sequence[dict[str, float]]) -> dict[str, float]:
+    return {column: metrics.mean(v[name] for v in verdicts) for column, name in _RANKING_COLUMNS}
+
+
 def baseline_summary(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    rows: dict[str, dict[str, float]] = {}
     answerable = [r["verdicts"] for r in records if r["answerable"]]
-    rows["project"] = {
-        key: metrics.mean(x[name] for x in answerable)
-        for key, name in (
-            ("recall@1", "recall@1"),
-            ("recall@5", "recall@5"),
-            ("recall@10", "recall@10"),
-            ("mrr", "rr"),
-            ("ndcg@10", "ndcg@10"),
-        )
-    }
+    rows = {"project": _ranking_means(answerable)}
     for baseline in BASELINE_NAMES:
-        scored = [x["baselines"][baseline] for x in answerable if "baselines" in x]
+        scored = [v["baselines"][baseline] for v in answerable if "baselines" in v]
         if scored:
-            rows[baseline] = {
-                key: metrics.mean(x[name] for x in scored)
-                for key, name in (
-                    ("recall@1", "recall@1"),
-                    ("recall@5", "recall@5"),
-                    ("recall@10", "recall@10"),
-                    ("mrr", "rr"),
-                    ("ndcg@10", "ndcg@10"),
-                )
-            }
+            rows[baseline] = _ranking_means(scored)
     return rows
 
 
