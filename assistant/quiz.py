@@ -102,24 +102,38 @@ def _unit(text: str) -> str:
     return re.sub(r"[\d.\s]|^\d{4}年", "", text)
 
 
-def facts_in(sentence: str) -> list[_Fact]:
+def facts_in(sentence: str, terms: Sequence[str] = ()) -> list[_Fact]:
+    """Figures, deadlines, quoted slogans, and the domain terms (jieba's policy dictionary) a sentence states."""
     found = [_Fact("figure", m.group().strip(), _unit(m.group())) for m in _FIGURE.finditer(sentence)]
     found += [_Fact("deadline", m.group(), "deadline") for m in _DEADLINE.finditer(sentence)]
     found += [_Fact("slogan", f"“{m.group(1)}”", "slogan") for m in _SLOGAN.finditer(sentence)]
+    taken = "".join(f.text for f in found)
+    found += [_Fact("term", term, "term") for term in terms if term in sentence and term not in taken]
     return found
+
+
+def domain_terms() -> list[str]:
+    """Named measures and objects of the domain: the policy words of the jieba dictionary, longest first."""
+    from index.tokenize import LEXICON
+
+    words = [
+        line.split()[0] for line in (LEXICON / "userdict.txt").read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    return sorted({w for w in words if len(w) >= 3}, key=len, reverse=True)
 
 
 class QuizMaker:
     def __init__(self, corpus: Corpus, retriever=None):
         self.corpus = corpus
         self.retriever = retriever
+        self.terms = domain_terms()
         self._pool = self._fact_pool()
 
     def _fact_pool(self) -> dict[str, list[str]]:
         pool: dict[str, set[str]] = {}
         for clause in self.corpus.clauses:
             for sentence in split_sentences(clause.text):
-                for fact in facts_in(sentence):
+                for fact in facts_in(sentence, self.terms):
                     pool.setdefault(fact.unit, set()).add(fact.text)
         pool["enumeration"] = {
             item
@@ -231,7 +245,7 @@ class QuizMaker:
             if quiz_type is QuizType.MULTI:
                 items.extend(self._multi(sentence, clause_text, where, make, rng))
                 continue
-            for fact in facts_in(sentence):
+            for fact in facts_in(sentence, self.terms):
                 if sentence.count(fact.text) != 1:
                     continue
                 blanked = _MARKER.sub("", sentence).replace(fact.text, "____", 1)
@@ -313,6 +327,10 @@ class QuizMaker:
     def _distractors(self, fact: _Fact, clause_text: str, difficulty: Difficulty, rng: random.Random) -> list[str]:
         """Facts of the same kind from elsewhere in the corpus that the source clause does not contain."""
         pool = [v for v in self._pool.get(fact.unit, []) if v != fact.text and normalize(v) not in clause_text]
+        if fact.kind in ("term", "slogan"):
+            # 重大隐患 against 重大事故隐患 would be a second right answer: keep only clearly different words
+            chars = set(fact.text.strip("“”"))
+            pool = [v for v in pool if len(chars & set(v.strip("“”"))) / len(chars) < 0.5]
         if fact.kind == "figure":
             value = _number(fact.text)
             if difficulty is Difficulty.HARD and value:
