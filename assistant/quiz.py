@@ -360,6 +360,54 @@ def _fmt(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def llm_items(chat_model, items: Sequence[QuizItem], corpus: Corpus) -> tuple[list[QuizItem], int]:
+    """Optional LLM mode: the model rewrites each item from the same source quote; a rewrite that fails
+    `check_item` is dropped (the offline item is kept in its place). Returns the items and how many were dropped."""
+    import json as json_module
+
+    from assistant.prompts import load_prompt
+
+    template = load_prompt("quiz", {"quiz_type", "source", "quote"})
+    result, dropped = [], 0
+    for item in items:
+        source = f"{item.notice.issuer}{item.notice.year}年《{item.notice.display_title}》{item.path}"
+        try:
+            reply = chat_model.invoke(template.format(quiz_type=item.type.value, source=source, quote=item.quote))
+            text = reply.content if hasattr(reply, "content") else str(reply)
+            data = json_module.loads(text[text.find("{") : text.rfind("}") + 1])
+            options = data.get("options")
+            candidate = QuizItem(
+                type=item.type,
+                stem=str(data["stem"]),
+                options={str(k): str(v) for k, v in options.items()} if isinstance(options, dict) else None,
+                answer=data["answer"],
+                explanation=str(data.get("explanation", "")),
+                clause_id=item.clause_id,
+                notice=item.notice,
+                path=item.path,
+                quote=item.quote,
+            )
+            sound = _shape_ok(candidate) and not check_item(candidate, corpus)
+        except Exception:  # a malformed or failed reply is dropped like an unsupported one
+            sound = False
+        if sound:
+            result.append(candidate)
+        else:
+            dropped += 1
+            result.append(item)
+    return result, dropped
+
+
+def _shape_ok(item: QuizItem) -> bool:
+    if item.type is QuizType.SINGLE:
+        return bool(item.options) and item.answer in item.options
+    if item.type is QuizType.MULTI:
+        return bool(item.options) and isinstance(item.answer, str) and set(item.answer) <= set(item.options)
+    if item.type is QuizType.JUDGE:
+        return isinstance(item.answer, bool)
+    return isinstance(item.answer, str) and bool(item.answer)
+
+
 def check_item(item: QuizItem, corpus: Corpus) -> list[str]:
     """Problems of one item (empty when sound): the checks the evaluation suite also runs."""
     problems = []

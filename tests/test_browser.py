@@ -146,6 +146,18 @@ def test_ask_and_follow_up_show_citation_cards(page) -> None:
     page.screenshot(path=str(SHOTS / "2-follow-up.png"), full_page=True)
 
 
+def test_another_user_does_not_see_this_conversation(page, app_url) -> None:
+    other = page.context.browser.new_context().new_page()
+    other.goto(app_url)
+    other.wait_for_selector("#question textarea", timeout=60_000)
+    other.fill("#question textarea", "沁水县全年至少开展几次综合性应急演练？")
+    other.click("#send")
+    other.wait_for_function("document.querySelector('#cards').innerText.includes('沁政发〔2025〕1号')", timeout=60_000)
+    assert "朔州" not in other.inner_text("#chat")
+    assert "沁水县全年" not in page.inner_text("#chat")
+    other.context.close()
+
+
 def test_hostile_text_is_shown_not_run(page) -> None:
     _ask(page, "<img src=x onerror=alert(1)>朔州城镇燃气有什么要求？")
     page.wait_for_function("document.querySelector('#chat').innerText.includes('onerror=alert(1)')", timeout=60_000)

@@ -106,3 +106,25 @@ def test_docx_and_xlsx_reopen_with_their_content(maker, tmp_path) -> None:
     assert rows[0][:3] == ("序号", "题型", "题干") and len(rows) == 13
     assert [r[2] for r in rows[1:]] == [i.stem for i in items]
     assert all(r[12] for r in rows[1:])  # 原文 column filled
+
+
+def test_llm_mode_keeps_supported_rewrites_and_drops_the_rest(maker, corpus) -> None:
+    from assistant.quiz import llm_items
+    from tests.conftest import fake_chat
+
+    blank = next(i for i in maker.make(count=30, seed=11, types=[QuizType.BLANK]) if i.answer)
+    good = json.dumps(
+        {
+            "stem": "根据通知填空：" + blank.quote.replace(blank.answer, "____", 1),
+            "options": None,
+            "answer": blank.answer,
+            "explanation": "见原文",
+        },
+        ensure_ascii=False,
+    )
+    invented = json.dumps(
+        {"stem": "凭空的问题____", "options": None, "answer": "原文没有的词语", "explanation": ""}, ensure_ascii=False
+    )
+    items, dropped = llm_items(fake_chat(good, invented, "不是 JSON"), [blank, blank, blank], corpus)
+    assert dropped == 2
+    assert items[0].stem.startswith("根据通知填空") and items[1] == blank and items[2] == blank
