@@ -312,15 +312,23 @@ def build_ui(library: Library):
 
     def upload(file, progress=gr.Progress()):  # noqa: B008
         if file is None:
-            return "⚠ 请先选择文件", library_rows(corpus()), gr.skip(), None
+            return "⚠ 请先选择文件", library_rows(corpus()), gr.skip(), None, gr.skip(), gr.skip()
         path = Path(file if isinstance(file, str) else file.name)
         name = getattr(file, "orig_name", None) or path.name
         try:
             progress(0.1, desc="读取与解析")
             message = library.add(name, path.read_bytes(), progress=lambda m: progress(0.5, desc=m))
         except (ReadError, ValueError, OSError) as error:
-            return f"⚠ {error}（文件库未改动）", library_rows(corpus()), gr.skip(), None
-        return message, library_rows(corpus()), gr.update(choices=[n.notice_id for n in corpus().notices]), None
+            return f"⚠ {error}（文件库未改动）", library_rows(corpus()), gr.skip(), None, gr.skip(), gr.skip()
+        issuer_choices, _, year_choices = choices()
+        return (
+            message,
+            library_rows(corpus()),
+            gr.update(choices=[n.notice_id for n in corpus().notices]),
+            None,
+            gr.update(choices=issuer_choices),
+            gr.update(choices=year_choices),
+        )
 
     def delete(notice_id, progress=gr.Progress()):  # noqa: B008
         try:
@@ -407,7 +415,7 @@ def build_ui(library: Library):
             )
             upload_button = gr.Button("上传并建立索引", elem_id="upload-button")
             library_status = gr.Markdown(elem_id="library-status")
-            upload_button.click(upload, upload_file, [library_status, table, pick, upload_file])
+            upload_button.click(upload, upload_file, [library_status, table, pick, upload_file, issuer, year])
             remove.click(delete, pick, [library_status, table, pick])
         gr.api(ask_api, api_name="ask")
     return demo
