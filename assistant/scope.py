@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from index.normalize import normalize
@@ -135,10 +135,10 @@ class ScopeReader:
         filters = filters or Filters()
         if scope.unknown_places and not scope.issuers:
             places = "、".join(scope.unknown_places)
-            return _replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{places}的通知")
+            return replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{places}的通知")
         pool = [n for n in self.notices if filters.admits(n)]
         if filters != Filters() and not pool:
-            return _replace(scope, notice_ids=(), out_of_scope="没有符合筛选条件的通知")
+            return replace(scope, notice_ids=(), out_of_scope="没有符合筛选条件的通知")
         if scope.issuers:
             pool = [n for n in pool if n.issuer in scope.issuers]
         if scope.years:
@@ -152,9 +152,9 @@ class ScopeReader:
             named = "".join(i.removesuffix("人民政府") for i in scope.issuers) + "、".join(
                 f"{y}年" for y in scope.years
             )
-            return _replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{named}的通知")
+            return replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{named}的通知")
         restricted = bool(scope.issuers or scope.years or filters != Filters())
-        return _replace(scope, notice_ids=tuple(n.notice_id for n in pool) if restricted else None)
+        return replace(scope, notice_ids=tuple(n.notice_id for n in pool) if restricted else None)
 
 
 def _stands_alone(text: str, place: str) -> bool:
@@ -172,12 +172,6 @@ def _names_an_issuer(text: str, place: str) -> bool:
     """``晋城市2025年…`` asks for 晋城's notice; ``2009年襄汾那次溃坝`` only mentions a place named in a notice."""
     index = text.find(place)
     return index == 0 or bool(_ISSUER_USE.match(text[index + len(place) :]))
-
-
-def _replace(scope: Scope, **changes) -> Scope:
-    from dataclasses import replace
-
-    return replace(scope, **changes)
 
 
 def strip_mentions(question: str, mentions: Iterable[str]) -> str:
