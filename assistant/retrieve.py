@@ -12,6 +12,7 @@ the best clauses do not cover, is declared not covered.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -154,6 +155,8 @@ class Retriever:
         timings["total"] = _ms(started)
         covered = self._covered(hits)
         reason = None if covered else "现有通知中没有与问题相符的内容"
+        if covered and _missing_figure(simplified, hits):
+            covered, reason = False, "通知中没有给出这个数字"
         return Retrieval(question, context.search_text, scope, tuple(hits), covered, reason, timings)
 
     def _covered(self, hits: Sequence[Hit]) -> bool:
@@ -233,6 +236,20 @@ class Retriever:
         first, second = self._shingles[a], self._shingles[b]
         smaller = min(len(first), len(second))
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
+
+
+# "多少个编制" asks for a figure with a unit; if no retrieved clause states any figure in that unit, the
+# notices do not give it, however well the other words match. ("哪几条河" asks which, not how many.)
+_ASKED_FIGURE = re.compile(r"多少(个|座|名|次|处|项|条|家|人|亿元|万元|元|公里|米|小时|天|倍|吨|层|周|支|所|起)")
+_FIGURE_WITH = r"[\d一二两三四五六七八九十百千万]+(?:[至—\-~][\d一二两三四五六七八九十]+)?{unit}"
+
+
+def _missing_figure(question: str, hits: Sequence[Hit]) -> bool:
+    asked = _ASKED_FIGURE.search(normalize(question))
+    if not asked:
+        return False
+    pattern = re.compile(_FIGURE_WITH.format(unit=re.escape(asked.group(1))))
+    return not any(pattern.search(normalize(hit.clause.text)) for hit in hits[:3])
 
 
 def _simplified(text: str) -> str:

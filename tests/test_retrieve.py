@@ -116,3 +116,10 @@ def test_langchain_retriever_and_vector_store(retriever) -> None:
     assert documents[0].metadata["doc_number"] == "朔政发〔2026〕1号"
     found = retriever.index.vectors.similarity_search("年底前再建成6座智能化煤矿", k=2)
     assert found and all("clause_id" in document.metadata for document in found)
+
+
+def test_a_figure_the_notices_never_give_is_not_covered(retriever) -> None:
+    missing = top(retriever, "沁水县应急管理局有多少个行政编制？")
+    assert not missing.covered and missing.reason == "通知中没有给出这个数字"
+    assert top(retriever, "2024年全省要再建成多少座智能化煤矿？").covered
+    assert top(retriever, "朔州防洪重点是哪几条河？").covered  # which rivers, not how many
