@@ -1,5 +1,5 @@
 # The quality gate: lint, format check, the test suite, and the grounding evaluation on the bundled corpus.
-.PHONY: check lint browser test eval bench format
+.PHONY: check lint browser test eval blind bench format
 
 check: lint browser eval test
 
@@ -13,6 +13,10 @@ test:
 eval:
 	mkdir -p eval/out
 	python -m eval run --baselines --out eval/out/results.jsonl --report eval/out/report.html --markdown
+
+# The blind set: measure on it, never tune on it (it is not part of the gate).
+blind:
+	python -m eval run --set eval/blind.jsonl --markdown
 
 bench:
 	python -m eval bench

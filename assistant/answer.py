@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.types import Answer, Citation, Mode, QuestionType
+from index.clauses import strip_marker
 from index.normalize import normalize
 from index.passages import split_sentences
 from index.records import Clause, Notice, Responsibility
@@ -29,7 +30,6 @@ _YES_NO = re.compile(r"吗[？?]*$|是否|能不能|会不会|有没有|要不�
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
 _TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
 _FRAGMENT = re.compile(r"(?<=[，,；;：:])")
-_MARKER = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")
 # A second clause is quoted too when its best sentence scores at least this share of the first's.
 _SECOND_QUOTE = 0.8
 _MAX_QUOTE_CHARS = 220
@@ -89,7 +89,7 @@ class Extractor:
             score += bonus
         if kind is QuestionType.DEADLINE and _TIME.search(normalized):
             score += bonus
-        if len(normalize(_MARKER.sub("", text))) < 8:
+        if len(normalize(strip_marker(text))) < 8:
             score -= bonus + 5.0  # a bare item heading such as "1. 煤矿。" answers nothing
         return score
 
@@ -101,7 +101,7 @@ class Extractor:
         scored = []
         for position, sentence in enumerate(sentences):
             score = self._score(sentence, weights, kind)
-            if position == 0 and len(sentences) > 1 and len(normalize(_MARKER.sub("", sentence))) <= len(heading) + 2:
+            if position == 0 and len(sentences) > 1 and len(normalize(strip_marker(sentence))) <= len(heading) + 2:
                 score *= (
                     0.5  # "（十八）高标准编制实施“十五五”规划。" names the topic; the next sentence says what to do
                 )
@@ -135,7 +135,7 @@ def _trim(sentence: str) -> str:
 
 def _plain(fragment: str) -> str:
     """A fragment for the lead: without its item number and trailing punctuation."""
-    return _MARKER.sub("", fragment).strip().rstrip("，,；;：:。").strip()
+    return strip_marker(fragment).strip().rstrip("，,；;：:。").strip()
 
 
 def place_and_year(notice: Notice) -> str:

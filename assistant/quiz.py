@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from index.clauses import strip_marker
 from index.normalize import normalize
 from index.passages import split_sentences
 from index.records import Clause, Notice
@@ -248,7 +249,7 @@ class QuizMaker:
             for fact in facts_in(sentence, self.terms):
                 if sentence.count(fact.text) != 1:
                     continue
-                blanked = _MARKER.sub("", sentence).replace(fact.text, "____", 1)
+                blanked = strip_marker(sentence).replace(fact.text, "____", 1)
                 prefix = f"根据{notice.issuer.removesuffix('人民政府')}{notice.year}年通知："
                 distractors = self._distractors(fact, clause_text, difficulty, rng)
                 if quiz_type is QuizType.BLANK:
@@ -279,7 +280,7 @@ class QuizMaker:
                     )
                 elif quiz_type is QuizType.JUDGE:
                     truth = rng.random() < 0.5 or not distractors
-                    statement = _MARKER.sub("", sentence)
+                    statement = strip_marker(sentence)
                     statement = statement if truth else statement.replace(fact.text, distractors[0], 1)
                     items.append(
                         make(
@@ -310,7 +311,7 @@ class QuizMaker:
             rng.shuffle(options_list)
             options = dict(zip(LETTERS, options_list, strict=False))
             answer = "".join(k for k, v in options.items() if v in correct)
-            context = _MARKER.sub("", sentence.replace(match.group(), "……", 1))
+            context = strip_marker(sentence.replace(match.group(), "……", 1))
             stem = f"根据{where}：“{context}”省略处列举了下列哪些内容？"
             items.append(
                 make(
@@ -340,9 +341,6 @@ class QuizMaker:
             pool += [s for s in synthetic if s != fact.text and normalize(s) not in clause_text]
         rng.shuffle(pool)
         return list(dict.fromkeys(pool))[:3]
-
-
-_MARKER = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")
 
 
 def _items_of(enumeration: str) -> list[str]:

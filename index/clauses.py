@@ -66,6 +66,14 @@ def match_marker(line: str) -> Marker | None:
     return None
 
 
+_LEADING_MARKER = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")
+
+
+def strip_marker(text: str) -> str:
+    """`text` without a leading item number (``1. 煤矿。`` -> ``煤矿。``), for stems and leads, never for quotes."""
+    return _LEADING_MARKER.sub("", text)
+
+
 class MarkerSequence:
     """Accepts a marker only when its number follows the last one of its level."""
 
