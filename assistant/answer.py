@@ -33,6 +33,8 @@ _FRAGMENT = re.compile(r"(?<=[，,；;：:])")
 # A second clause is quoted too when its best sentence scores at least this share of the first's.
 _SECOND_QUOTE = 0.8
 _MAX_QUOTE_CHARS = 220
+# A lead fragment with fewer words than this besides its figures and dates takes the fragment before it along.
+_MIN_SUBSTANCE = 6
 
 
 def question_type(question: str, scope_issuers: int, scope_years: int) -> QuestionType:
@@ -118,10 +120,19 @@ class Extractor:
         factual = [f for f in fragments if pattern is not None and pattern.search(normalize(f))]
         # for 多少/什么时候 the lead must carry the figure or the date, whatever else scores higher
         best_fragment = max(factual or fragments, key=lambda f: (self._score(f, weights, kind), -len(f)))
+        position = fragments.index(best_fragment)
+        if position > 0 and _says_little(best_fragment):
+            # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
+            best_fragment = fragments[position - 1] + best_fragment
         fragment = _plain(best_fragment)
         if len(normalize(fragment)) < 6:
             fragment = _plain(sentence)
         return Pick(hit, clause, self.retriever.corpus.notice(clause.notice_id), sentence, fragment, score)
+
+
+def _says_little(fragment: str) -> bool:
+    residue = _TIME.sub("", _NUMBER.sub("", re.sub(r"\d{4}年|\d+(\.\d+)?", "", normalize(fragment))))
+    return len(re.findall(r"[\u4e00-\u9fff]", residue)) < _MIN_SUBSTANCE
 
 
 def _trim(sentence: str) -> str:

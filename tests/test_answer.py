@@ -114,3 +114,8 @@ def test_every_citation_is_verified_even_when_constructed_wrongly(assistant, cor
     assert [p.reason for p in found] == ["引文不是该条款的原文", "引用的条款不在检索结果中"]
     cleaned = assistant._verified(replace(answer, citations=(forged,)), answer.retrieved)
     assert cleaned.refused and cleaned.citations == ()
+
+
+def test_a_lead_that_is_only_a_date_and_a_figure_takes_its_subject_along(assistant) -> None:
+    lead = assistant.ask("2016年用了很多年的老电梯怎么处理？").lead.replace(" ", "")
+    assert "老旧电梯主要零部件报废综合治理" in lead and "80%" in lead
