@@ -121,9 +121,7 @@ class Library:
 
 
 def library_rows(corpus: Corpus) -> list[list[object]]:
-    counts: dict[str, int] = {}
-    for clause in corpus.clauses:
-        counts[clause.notice_id] = counts.get(clause.notice_id, 0) + 1
+    counts = corpus.clause_counts()
     return [
         [
             n.notice_id,

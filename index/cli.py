@@ -80,9 +80,7 @@ def _build(settings: Settings, skip_bad: bool) -> int:
 
 
 def stats_payload(corpus) -> dict:
-    counts: dict[str, int] = {}
-    for clause in corpus.clauses:
-        counts[clause.notice_id] = counts.get(clause.notice_id, 0) + 1
+    counts = corpus.clause_counts()
     return {
         "notices": len(corpus.notices),
         "clauses": len(corpus.clauses),

@@ -66,6 +66,13 @@ class Corpus:
     def clauses_of(self, notice_id: str) -> list[Clause]:
         return [clause for clause in self.clauses if clause.notice_id == notice_id]
 
+    def clause_counts(self) -> dict[str, int]:
+        """Clauses per notice id."""
+        counts: dict[str, int] = {}
+        for clause in self.clauses:
+            counts[clause.notice_id] = counts.get(clause.notice_id, 0) + 1
+        return counts
+
     @property
     def anomalies(self) -> list[Anomaly]:
         return [anomaly for notice in self.notices for anomaly in notice.anomalies]
