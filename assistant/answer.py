@@ -78,9 +78,7 @@ class Extractor:
         self.tokenizer = retriever.tokenizer
 
     def _weights(self, search_text: str) -> dict[str, float]:
-        idf = self.retriever.idf
-        top = max(idf.values())
-        return {token: idf.get(token, top) for token in set(self.tokenizer.query(search_text))}
+        return self.retriever.word_weights(self.tokenizer.query(search_text), search_text)
 
     def _score(self, text: str, weights: dict[str, float], kind: QuestionType) -> float:
         normalized = normalize(text).lower()

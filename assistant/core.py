@@ -27,6 +27,8 @@ from assistant.verify import problems
 from index.settings import Settings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A refusal offers the nearest topics when the best clauses hold at least this share of the question's words.
+_NEAREST_COVERAGE = 0.2
 
 
 class InputError(ValueError):
@@ -173,7 +175,7 @@ class Assistant:
         lines = [f"现有通知中没有找到能回答这个问题的规定（{reason}）。"]
         if retrieval.scope.out_of_scope:
             lines.append("现有通知包括：" + self._corpus_summary() + "。")
-        elif retrieval.hits and retrieval.coverage >= self.settings.min_coverage_strong:
+        elif retrieval.hits and retrieval.coverage >= _NEAREST_COVERAGE:
             nearest = "；".join(f"{place_and_year(hit.notice)}{_topic(hit.clause)}" for hit in retrieval.hits[:3])
             lines.append(f"通知中相近的内容有：{nearest}。可以换个问法，或直接问这些内容。")
         return Answer(question=question, answer="\n".join(lines), refused=True, mode=Mode.EXTRACTIVE, lead=lines[0])

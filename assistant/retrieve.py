@@ -27,6 +27,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.context import contextualize, strip_instructions
+from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
 from index.normalize import normalize
 from index.records import Clause, Notice
@@ -38,6 +39,7 @@ from index.tokenize import Tokenizer
 # Two clauses whose character 4-grams overlap this much (relative to the smaller) say the same thing.
 _DUPLICATE_OVERLAP = 0.7
 _CANDIDATES = 50
+_FRAME_SHARE = 0.2
 
 
 class RetrievalMode(StrEnum):
@@ -72,6 +74,7 @@ class Retrieval:
     covered: bool
     reason: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    signals: Signals | None = None
 
     @property
     def coverage(self) -> float:
@@ -81,8 +84,11 @@ class Retrieval:
 class Retriever:
     """Searches one corpus; load once, then call `search` per question (thread-safe for reading)."""
 
-    def __init__(self, corpus: Corpus, index: SearchIndex, settings: Settings, tokenizer: Tokenizer):
+    def __init__(
+        self, corpus: Corpus, index: SearchIndex, settings: Settings, tokenizer: Tokenizer, gate: Gate | None = None
+    ):
         self.corpus = corpus
+        self.gate = gate or gate_for(settings.embedding_model if index.has_dense else "none")
         self.index = index
         self.settings = settings
         self.tokenizer = tokenizer
@@ -145,7 +151,7 @@ class Retriever:
         lap = time.perf_counter()
         dense = (
             self._per_clause(self.index.dense_scores(context.search_text))
-            if mode is not RetrievalMode.LEXICAL
+            if mode is not RetrievalMode.LEXICAL and self.index.has_dense
             else np.zeros(len(self.clauses), dtype=np.float32)
         )
         timings["dense"] = _ms(lap)
@@ -153,21 +159,12 @@ class Retriever:
         order = [i for i in np.argsort(-fused) if eligible[i]][:_CANDIDATES]
         hits = self._group(order, fused, lexical, dense, query_tokens, context.search_text, k)
         timings["total"] = _ms(started)
-        covered = self._covered(hits)
+        signals = _signals(hits, dense[eligible]) if hits else None
+        covered = signals is not None and self.gate.admits(signals)
         reason = None if covered else "现有通知中没有与问题相符的内容"
         if covered and _missing_figure(simplified, hits):
             covered, reason = False, "通知中没有给出这个数字"
-        return Retrieval(question, context.search_text, scope, tuple(hits), covered, reason, timings)
-
-    def _covered(self, hits: Sequence[Hit]) -> bool:
-        if not hits:
-            return False
-        coverage = max(hit.coverage for hit in hits[:3])
-        lexical = max(hit.lexical for hit in hits[:3])
-        settings = self.settings
-        return coverage >= settings.min_coverage or (
-            lexical >= settings.strong_lexical and coverage >= settings.min_coverage_strong
-        )
+        return Retrieval(question, context.search_text, scope, tuple(hits), covered, reason, timings, signals)
 
     def _per_clause(self, passage_scores: np.ndarray) -> np.ndarray:
         best = np.full(len(self.clauses), -np.inf, dtype=np.float32)
@@ -180,7 +177,7 @@ class Retriever:
             spread = pool.std() or 1.0
             return (values - pool.mean()) / spread
 
-        if mode is RetrievalMode.LEXICAL:
+        if mode is RetrievalMode.LEXICAL or not self.index.has_dense:
             return lexical.copy()
         if mode is RetrievalMode.DENSE:
             return dense.copy()
@@ -193,18 +190,37 @@ class Retriever:
         Colloquial words that the synonym table rewrote (电瓶车 → 电动自行车) are
         judged by their rewrite, not by themselves.
         """
+        weights = self.word_weights(query_tokens, search_text)
+        if not weights:
+            return 0.0
+        have = self._clause_tokens[clause_index]
+        text = self._clause_texts[clause_index]
+        # a word jieba cut differently (河 in 桑干河) still counts when the clause contains it
+        found = sum(weight for token, weight in weights.items() if token in have or token in text)
+        return found / sum(weights.values())
+
+    def word_weights(self, query_tokens: Sequence[str], search_text: str) -> dict[str, float]:
+        """How much each word of the question counts towards coverage: its idf in the notices.
+
+        A word the notices never use counts as the rarest word when it names a thing (工资,
+        医保: the question is likely about something else), but only as an ordinary word
+        when it merely frames the question (好几年, 头上, 咋整). Colloquial words that the
+        synonym table rewrote (电瓶车 → 电动自行车) are judged by their rewrite.
+        """
         normalized = normalize(search_text)
         sources = [term for term in self.tokenizer.synonyms if term in normalized]
         wanted = {t for t in query_tokens if not any(t in term for term in sources)}
-        if not wanted:
-            return 0.0
-        top_idf = max(self.idf.values())
-        have = self._clause_tokens[clause_index]
-        text = self._clause_texts[clause_index]
-        total = sum(self.idf.get(t, top_idf) for t in wanted)
-        # a word jieba cut differently (河 in 桑干河) still counts when the clause contains it
-        found = sum(self.idf.get(t, top_idf) for t in wanted if t in have or t in text)
-        return found / total
+        frame = self.tokenizer.frame_words(search_text) if any(t not in self.idf for t in wanted) else frozenset()
+        return {t: self.idf[t] if t in self.idf else self._unknown_idf(t in frame) for t in wanted}
+
+    def _unknown_idf(self, frames: bool) -> float:
+        # an unknown framing word weighs like a word in a fifth of the clauses (开展, 加强 are about that
+        # common); an unknown topic word like the rarest word of the notices
+        return math.log(1 + 1 / _FRAME_SHARE) if frames else self._top_idf
+
+    @cached_property
+    def _top_idf(self) -> float:
+        return max(self.idf.values())
 
     def _group(self, order, fused, lexical, dense, query_tokens, search_text, k) -> list[Hit]:
         hits: list[Hit] = []
@@ -238,18 +254,45 @@ class Retriever:
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
 
 
-# "多少个编制" asks for a figure with a unit; if no retrieved clause states any figure in that unit, the
+# "多少个编制" asks for a figure in a unit; if no retrieved clause states any figure in that unit, the
 # notices do not give it, however well the other words match. ("哪几条河" asks which, not how many.)
-_ASKED_FIGURE = re.compile(r"多少(个|座|名|次|处|项|条|家|人|亿元|万元|元|公里|米|小时|天|倍|吨|层|周|支|所|起)")
-_FIGURE_WITH = r"[\d一二两三四五六七八九十百千万]+(?:[至—\-~][\d一二两三四五六七八九十]+)?{unit}"
+_UNITS = (
+    "亿元|万元|元|公里|千米|平方米|米|小时|分钟|天|周|个月|月|年|岁|倍|吨|亩|层|座|名|次|处|项|条|家|人|个|支|所|起"
+    "|台|辆|套|件|批|户|间|张|本|块|级|队|站|种|类|道|轮|场|方|斤|公斤|千克|升|度"
+)
+_ASKED_FIGURE = re.compile(rf"(?:多少|几)({_UNITS})")
+_ASKED_MONEY = re.compile(r"多少钱|多少资金|多少经费|多少补助|多少补贴|补助.{0,4}多少|补贴.{0,4}多少|工资|费用.{0,4}多少")
+_ASKED_SHARE = re.compile(r"百分之多少|多大比例|比例是多少|占比多少|百分比")
+_FIGURE_WITH = r"[\d一二两三四五六七八九十百千万]+(?:\.\d+)?(?:[至—\-~][\d一二两三四五六七八九十]+)?(?:{unit})"
+
+
+def _asked_unit(question: str) -> str | None:
+    """The unit a question asks a figure in (a regex alternative), or None when it asks for no figure."""
+    text = normalize(question)
+    if _ASKED_MONEY.search(text):
+        return "元|万元|亿元"
+    if _ASKED_SHARE.search(text):
+        return "%|％|成"
+    asked = _ASKED_FIGURE.search(text)
+    return re.escape(asked.group(1)) if asked else None
 
 
 def _missing_figure(question: str, hits: Sequence[Hit]) -> bool:
-    asked = _ASKED_FIGURE.search(normalize(question))
-    if not asked:
+    unit = _asked_unit(question)
+    if unit is None:
         return False
-    pattern = re.compile(_FIGURE_WITH.format(unit=re.escape(asked.group(1))))
+    pattern = re.compile(_FIGURE_WITH.format(unit=unit))
     return not any(pattern.search(normalize(hit.clause.text)) for hit in hits[:3])
+
+
+def _signals(hits: Sequence[Hit], eligible_dense: np.ndarray) -> Signals:
+    ranked = np.sort(eligible_dense)[::-1]
+    gap = float(ranked[0] - ranked[min(9, len(ranked) - 1)]) if ranked.size else 0.0
+    return Signals(
+        coverage=max(hit.coverage for hit in hits[:3]),
+        lexical=max(hit.lexical for hit in hits[:3]),
+        dense_gap=gap,
+    )
 
 
 def _simplified(text: str) -> str:

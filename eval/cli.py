@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="打印检索时延、回答时延和建索引时间")
     bench.add_argument("--set", type=Path, default=DEFAULT_SET)
     bench.add_argument("--repeat", type=int, default=3, help="每题重复次数")
+    gate = commands.add_parser("fit-gate", help="在问题集上拟合可回答性判定（只用调参集，不用盲测集）")
+    gate.add_argument("--set", type=Path, default=DEFAULT_SET)
+    gate.add_argument("--write", action="store_true", help="写入 assistant/gate.json")
+    gate.add_argument("--current-year", type=int, default=2026)
     return parser
 
 
@@ -34,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         from eval.bench import run_bench
 
         return run_bench(args.set, args.repeat)
+    if args.command == "fit-gate":
+        return _fit_gate(args)
     from tqdm import tqdm
 
     from assistant.core import Assistant
@@ -61,3 +67,22 @@ def main(argv: list[str] | None = None) -> int:
     for failure in report.failures:
         print(f"未达标：{failure}", file=sys.stderr)
     return 1 if report.failures else 0
+
+
+def _fit_gate(args) -> int:
+    from assistant.core import Assistant
+    from assistant.gate import GATE_FILE, save
+    from assistant.retrieve import RetrievalMode
+    from eval.fitgate import describe, fit_gates, gate_rows
+    from eval.schema import load_set
+
+    items = load_set(args.set)
+    assistant = Assistant.open(Settings(current_year=args.current_year))
+    gates = fit_gates(assistant, items, args.set.name)
+    for name, gate in gates.items():
+        mode = RetrievalMode.LEXICAL if name == "none" else RetrievalMode.HYBRID
+        print(f"{name}: {describe(gate, gate_rows(assistant, items, mode))}")
+    if args.write:
+        save(gates, GATE_FILE)
+        print(f"已写入 {GATE_FILE}")
+    return 0

