@@ -14,22 +14,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.retrieve import Hit, Retrieval, Retriever
+from assistant.slots import asked_unit as unit_asked
+from assistant.slots import figure_in
 from assistant.types import Answer, Citation, Mode, QuestionType
 from index.clauses import strip_marker
 from index.normalize import normalize
 from index.passages import split_sentences
 from index.records import Clause, Notice, Responsibility
 
+# How cadres ask, by the kind of fact they want (plain and colloquial forms alike).
 _RESPONSIBILITY = re.compile(
-    r"谁负责|由谁|哪个部门|哪些部门|哪个单位|哪些单位|责任单位|谁牵头|哪个部门牵头|谁来|谁督促|谁抓|负责部门"
+    r"谁负责|由谁|谁管|归谁|归哪|哪个部门|哪些部门|哪几个部门|哪家|哪个单位|哪些单位|哪几个单位|责任单位|谁牵头|"
+    r"牵头部门|谁来|谁督促|谁抓|负责部门|主管部门|找谁|哪个局"
 )
 _COMPARISON = re.compile(r"比较|对比|相比|变化|不同|区别|一样吗|一样不|异同|分别|各要|各自")
-_DEADLINE = re.compile(r"什么时候|何时|哪天|几月|截止|期限|多长时间|多久|时限")
+_DEADLINE = re.compile(
+    r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几月|截止|期限|多长时间|多久|时限|最晚|最迟|哪年|什么时间|多少天|几天内|"
+    r"多少小时|几个小时|几小时"
+)
 _COUNT = re.compile(r"多少|几|比例|百分|覆盖率|多大|多长|多高|多远")
-_YES_NO = re.compile(r"吗[？?]*$|是否|能不能|会不会|有没有|要不要|算不算|可不可以|能否")
+_CONSEQUENCE = re.compile(
+    r"会怎样|会怎么样|会咋|咋处理|怎么处理|如何处理|咋办|怎么办|后果|怎么处罚|咋处罚|怎么罚|咋罚|罚不罚|会被|"
+    r"受什么|承担什么|追究什么|怎么追责|咋追责|什么处分|怎么惩"
+)
+_YES_NO = re.compile(r"[吗不][？?]*$|是否|能不能|会不会|有没有|要不要|算不算|可不可以|能否|行不行|让不让|提了没|说了没")
+# What a consequence clause says happens: the part of the sentence a lead quotes for 会怎样.
+_OUTCOME = re.compile(
+    r"追究|处罚|问责|约谈|通报|曝光|移送|刑事|停产|整顿|关闭|取缔|惩戒|罚|吊销|挂牌督办|列入|失信|巡查|溯源|不予|一票否决"
+)
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
 _TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
 _FRAGMENT = re.compile(r"(?<=[，,；;：:])")
+_ORDINAL = re.compile(r"[一两二三四五六七八九十]+级|[一二三四五六七八九十]+是|第[一二三四五六七八九十\d]+")
 # A second clause is quoted too when its best sentence scores at least this share of the first's.
 _SECOND_QUOTE = 0.8
 _MAX_QUOTE_CHARS = 220
@@ -47,12 +63,14 @@ def question_type(question: str, scope_issuers: int, scope_years: int) -> Questi
 
 
 def detail_type(question: str) -> QuestionType:
-    """What kind of fact is asked for, comparison or not: a figure, a date, a yes/no, a requirement."""
+    """What kind of fact is asked for, comparison or not: a date, a figure, a consequence, a yes/no, a requirement."""
     text = normalize(question)
     if _DEADLINE.search(text):
         return QuestionType.DEADLINE
     if _COUNT.search(text):
         return QuestionType.COUNT
+    if _CONSEQUENCE.search(text):
+        return QuestionType.CONSEQUENCE
     if _YES_NO.search(text):
         return QuestionType.YES_NO
     return QuestionType.REQUIREMENT
@@ -78,7 +96,7 @@ class Extractor:
         self.tokenizer = retriever.tokenizer
 
     def _weights(self, search_text: str) -> dict[str, float]:
-        return self.retriever.word_weights(self.tokenizer.query(search_text), search_text)
+        return self.retriever.word_weights(self.tokenizer.query(search_text), search_text, by_rewrite=False)
 
     def _score(self, text: str, weights: dict[str, float], kind: QuestionType) -> float:
         normalized = normalize(text).lower()
@@ -88,6 +106,8 @@ class Extractor:
         if kind is QuestionType.COUNT and _NUMBER.search(normalized):
             score += bonus
         if kind is QuestionType.DEADLINE and _TIME.search(normalized):
+            score += bonus
+        if kind is QuestionType.CONSEQUENCE and _OUTCOME.search(normalized):
             score += bonus
         if len(normalize(strip_marker(text))) < 8:
             score -= bonus + 5.0  # a bare item heading such as "1. 煤矿。" answers nothing
@@ -108,24 +128,45 @@ class Extractor:
             scored.append((score, position, sentence))
         return scored
 
-    def pick(self, hit: Hit, clause: Clause, search_text: str, kind: QuestionType) -> Pick:
+    def pick(
+        self, hit: Hit, clause: Clause, search_text: str, kind: QuestionType, asked_unit: str | None = None
+    ) -> Pick:
         weights = self._weights(search_text)
         scored = self.sentence_scores(clause, search_text, kind)
         score, _, sentence = max(scored, key=lambda item: (item[0], -item[1]))
-        sentence = _trim(sentence)
         fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
-        pattern = {QuestionType.COUNT: _NUMBER, QuestionType.DEADLINE: _TIME}.get(kind)
-        factual = [f for f in fragments if pattern is not None and pattern.search(normalize(f))]
-        # for 多少/什么时候 the lead must carry the figure or the date, whatever else scores higher
+        factual = _factual(fragments, kind, asked_unit)
+        # for 多少/什么时候/会怎样 the lead must carry the figure, the date or the outcome, whatever else scores higher
         best_fragment = max(factual or fragments, key=lambda f: (self._score(f, weights, kind), -len(f)))
         position = fragments.index(best_fragment)
         if position > 0 and _says_little(best_fragment):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
             best_fragment = fragments[position - 1] + best_fragment
+        sentence = _trim(sentence, best_fragment)
         fragment = _plain(best_fragment)
         if len(normalize(fragment)) < 6:
             fragment = _plain(sentence)
         return Pick(hit, clause, self.retriever.corpus.notice(clause.notice_id), sentence, fragment, score)
+
+
+def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | None) -> list[str]:
+    """The fragments that state what `kind` asks for: a figure (in the asked unit, when there is one), a date, an outcome.
+
+    A list item's own number (``16.``) and ordinal words such as 两级 are not figures.
+    """
+    if kind is QuestionType.CONSEQUENCE:
+        return [f for f in fragments if _OUTCOME.search(normalize(f))]
+    if kind is QuestionType.DEADLINE:
+        return [f for f in fragments if _TIME.search(normalize(f))]
+    if kind is not QuestionType.COUNT:
+        return []
+    bodies = {f: _ORDINAL.sub("", normalize(strip_marker(f))) for f in fragments}
+    if asked_unit:
+        in_unit = figure_in(asked_unit)
+        with_unit = [f for f, body in bodies.items() if in_unit.search(body)]
+        if with_unit:
+            return with_unit
+    return [f for f, body in bodies.items() if _NUMBER.search(body)]
 
 
 def _says_little(fragment: str) -> bool:
@@ -133,13 +174,30 @@ def _says_little(fragment: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", residue)) < _MIN_SUBSTANCE
 
 
-def _trim(sentence: str) -> str:
-    """A quote is one sentence; a very long one is cut at a comma, still verbatim."""
+def _trim(sentence: str, keep: str | None = None) -> str:
+    """A quote is one sentence; a very long one is cut at commas around `keep` (the asked fact), still verbatim."""
     sentence = sentence.strip()
     if len(sentence) <= _MAX_QUOTE_CHARS:
         return sentence
-    cut = max(sentence.rfind(mark, 0, _MAX_QUOTE_CHARS) for mark in "，；,;")
-    return sentence[: cut + 1] if cut > 40 else sentence[:_MAX_QUOTE_CHARS]
+    parts = [f for f in _FRAGMENT.split(sentence) if f]
+    anchor = next((i for i, part in enumerate(parts) if keep and keep.strip() and keep.strip() in part), 0)
+    start = end = anchor
+    length = len(parts[anchor])
+    # grow the window one fragment at a time, the preceding one first: it usually names what the figure is about
+    while True:
+        grown = False
+        if start > 0 and length + len(parts[start - 1]) <= _MAX_QUOTE_CHARS:
+            start -= 1
+            length += len(parts[start])
+            grown = True
+        if end + 1 < len(parts) and length + len(parts[end + 1]) <= _MAX_QUOTE_CHARS:
+            end += 1
+            length += len(parts[end])
+            grown = True
+        if not grown:
+            break
+    window = "".join(parts[start : end + 1]).strip()
+    return window if len(window) <= _MAX_QUOTE_CHARS else window[:_MAX_QUOTE_CHARS]
 
 
 def _plain(fragment: str) -> str:
@@ -212,13 +270,14 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
         best: dict[str, Pick] = {}
         for hit in retrieval.hits:
             for clause in (hit.clause, *hit.duplicates):
-                pick = extractor.pick(hit, clause, retrieval.search_text, kind)
+                pick = extractor.pick(hit, clause, retrieval.search_text, kind, unit_asked(retrieval.question))
                 if clause.notice_id not in best or pick.score > best[clause.notice_id].score:
                     best[clause.notice_id] = pick
         order = {notice.notice_id: i for i, notice in enumerate(extractor.retriever.corpus.notices)}
         chosen = sorted(best.values(), key=lambda p: -p.score)[:4]
         return sorted(chosen, key=lambda p: (p.notice.year, order[p.notice.notice_id]))
-    candidates = [extractor.pick(hit, hit.clause, retrieval.search_text, kind) for hit in retrieval.hits[:3]]
+    unit = unit_asked(retrieval.question)
+    candidates = [extractor.pick(hit, hit.clause, retrieval.search_text, kind, unit) for hit in retrieval.hits[:3]]
     if not candidates:
         return []
     best = candidates[0]

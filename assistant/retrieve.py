@@ -12,7 +12,6 @@ the best clauses do not cover, is declared not covered.
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pydantic import ConfigDict
 from assistant.context import contextualize, strip_instructions
 from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
+from assistant.slots import asked_unit, figure_in
 from index.normalize import normalize
 from index.records import Clause, Notice
 from index.search import SearchIndex, retrievable
@@ -199,16 +199,16 @@ class Retriever:
         found = sum(weight for token, weight in weights.items() if token in have or token in text)
         return found / sum(weights.values())
 
-    def word_weights(self, query_tokens: Sequence[str], search_text: str) -> dict[str, float]:
+    def word_weights(self, query_tokens: Sequence[str], search_text: str, by_rewrite: bool = True) -> dict[str, float]:
         """How much each word of the question counts towards coverage: its idf in the notices.
 
         A word the notices never use counts as the rarest word when it names a thing (工资,
         医保: the question is likely about something else), but only as an ordinary word
         when it merely frames the question (好几年, 头上, 咋整). Colloquial words that the
-        synonym table rewrote (电瓶车 → 电动自行车) are judged by their rewrite.
+        synonym table rewrote (电瓶车 → 电动自行车) are judged by their rewrite (`by_rewrite`).
         """
         normalized = normalize(search_text)
-        sources = [term for term in self.tokenizer.synonyms if term in normalized]
+        sources = [term for term in self.tokenizer.synonyms if term in normalized] if by_rewrite else []
         wanted = {t for t in query_tokens if not any(t in term for term in sources)}
         frame = self.tokenizer.frame_words(search_text) if any(t not in self.idf for t in wanted) else frozenset()
         return {t: self.idf[t] if t in self.idf else self._unknown_idf(t in frame) for t in wanted}
@@ -254,34 +254,12 @@ class Retriever:
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
 
 
-# "多少个编制" asks for a figure in a unit; if no retrieved clause states any figure in that unit, the
-# notices do not give it, however well the other words match. ("哪几条河" asks which, not how many.)
-_UNITS = (
-    "亿元|万元|元|公里|千米|平方米|米|小时|分钟|天|周|个月|月|年|岁|倍|吨|亩|层|座|名|次|处|项|条|家|人|个|支|所|起"
-    "|台|辆|套|件|批|户|间|张|本|块|级|队|站|种|类|道|轮|场|方|斤|公斤|千克|升|度"
-)
-_ASKED_FIGURE = re.compile(rf"(?:多少|几)({_UNITS})")
-_ASKED_MONEY = re.compile(r"多少钱|多少资金|多少经费|多少补助|多少补贴|补助.{0,4}多少|补贴.{0,4}多少|工资|费用.{0,4}多少")
-_ASKED_SHARE = re.compile(r"百分之多少|多大比例|比例是多少|占比多少|百分比")
-_FIGURE_WITH = r"[\d一二两三四五六七八九十百千万]+(?:\.\d+)?(?:[至—\-~][\d一二两三四五六七八九十]+)?(?:{unit})"
-
-
-def _asked_unit(question: str) -> str | None:
-    """The unit a question asks a figure in (a regex alternative), or None when it asks for no figure."""
-    text = normalize(question)
-    if _ASKED_MONEY.search(text):
-        return "元|万元|亿元"
-    if _ASKED_SHARE.search(text):
-        return "%|％|成"
-    asked = _ASKED_FIGURE.search(text)
-    return re.escape(asked.group(1)) if asked else None
-
-
 def _missing_figure(question: str, hits: Sequence[Hit]) -> bool:
-    unit = _asked_unit(question)
+    """``多少个编制``: no retrieved clause states a figure in the asked unit, so the notices do not give it."""
+    unit = asked_unit(question)
     if unit is None:
         return False
-    pattern = re.compile(_FIGURE_WITH.format(unit=unit))
+    pattern = figure_in(unit)
     return not any(pattern.search(normalize(hit.clause.text)) for hit in hits[:3])
 
 

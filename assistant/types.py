@@ -17,6 +17,7 @@ class QuestionType(StrEnum):
     DEADLINE = "deadline"  # 什么时候 / 多长时间
     RESPONSIBILITY = "responsibility"  # 谁负责 / 哪个部门
     YES_NO = "yes_no"  # 吗 / 能不能 / 有没有
+    CONSEQUENCE = "consequence"  # 会怎样 / 怎么处理 / 有什么后果
     COMPARISON = "comparison"  # 2024年和2025年 / 朔州和大同
     REQUIREMENT = "requirement"  # 怎么 / 有什么要求 (the default)
 
