@@ -53,8 +53,13 @@ _MAX_QUOTE_CHARS = 220
 _MIN_SUBSTANCE = 6
 
 
+_WHICH_NOTICE = re.compile(r"哪(个|份|一份|些|几份|一年的?|年的?)(文件|通知|意见)")
+
+
 def question_type(question: str, scope_issuers: int, scope_years: int) -> QuestionType:
     text = normalize(question)
+    if _WHICH_NOTICE.search(text):
+        return QuestionType.WHICH_NOTICE
     if _RESPONSIBILITY.search(text):
         return QuestionType.RESPONSIBILITY
     if _COMPARISON.search(text) or scope_issuers > 1 or scope_years > 1:
@@ -142,7 +147,7 @@ class Extractor:
         if position > 0 and _says_little(best_fragment):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
             best_fragment = fragments[position - 1] + best_fragment
-        sentence = _trim(sentence, best_fragment)
+        sentence = trim_quote(sentence, best_fragment)
         fragment = _plain(best_fragment)
         if len(normalize(fragment)) < 6:
             fragment = _plain(sentence)
@@ -174,7 +179,7 @@ def _says_little(fragment: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", residue)) < _MIN_SUBSTANCE
 
 
-def _trim(sentence: str, keep: str | None = None) -> str:
+def trim_quote(sentence: str, keep: str | None = None) -> str:
     """A quote is one sentence; a very long one is cut at commas around `keep` (the asked fact), still verbatim."""
     sentence = sentence.strip()
     if len(sentence) <= _MAX_QUOTE_CHARS:
@@ -214,18 +219,21 @@ def document_kind(notice: Notice) -> str:
 
 
 def citation_for(number: int, pick: Pick, quote: str, units: str | None = None) -> Citation:
-    notice = pick.notice
+    return notice_citation(number, pick.notice, pick.clause, quote, units)
+
+
+def notice_citation(number: int, notice: Notice, clause: Clause, quote: str, units: str | None = None) -> Citation:
     return Citation(
         number=number,
-        clause_id=pick.clause.clause_id,
+        clause_id=clause.clause_id,
         notice_id=notice.notice_id,
         issuer=notice.issuer,
         year=notice.year,
         doc_number=notice.doc_number,
         title=notice.display_title,
-        path=pick.clause.path_label,
+        path=clause.path_label,
         quote=quote,
-        clause_text=pick.clause.text,
+        clause_text=clause.text,
         units=units,
     )
 
@@ -285,8 +293,8 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
     # a second sentence of the same clause that scores nearly as well often holds the rest of the answer
     ranked = sorted(extractor.sentence_scores(best.clause, retrieval.search_text, kind), key=lambda x: (-x[0], x[1]))
     for score, _, sentence in ranked[1:2]:
-        if best.score > 0 and score >= _SECOND_QUOTE * best.score and _trim(sentence) != best.sentence:
-            picks.append(Pick(best.hit, best.clause, best.notice, _trim(sentence), best.fragment, score))
+        if best.score > 0 and score >= _SECOND_QUOTE * best.score and trim_quote(sentence) != best.sentence:
+            picks.append(Pick(best.hit, best.clause, best.notice, trim_quote(sentence), best.fragment, score))
     for other in candidates[1:2]:
         if best.score > 0 and other.score >= _SECOND_QUOTE * best.score and len(picks) < 3:
             picks.append(other)

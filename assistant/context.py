@@ -18,6 +18,11 @@ _SEGMENT = re.compile(r"[^。！？!?；;\n【】\[\]]+[。！？!?；;]?")
 
 # A question with fewer content words than this leans on the previous turn for its topic.
 _SELF_CONTAINED_WORDS = 3
+# Words that point back at the previous turn's topic, however long the question (这项工作具体归哪些部门管？).
+_REFERS_BACK = re.compile(
+    r"^(那|那么|还有|另外|再问|再说)|这(项|个|些|事|件|条|块|方面|一条|一项|次)|那(项|个|些|事|件|条|块)|该项|上述|上面说的|"
+    r"它|呢[？?]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,6 @@ def _step(question: str, previous: Contextualized | None, reader: ScopeReader, t
         relative_year=scope.relative_year if years else before.relative_year,
     )
     content = tokenizer(own_text)
-    if len(content) >= _SELF_CONTAINED_WORDS:
+    if len(content) >= _SELF_CONTAINED_WORDS and not _REFERS_BACK.search(question.strip()):
         return Contextualized(own_text, merged, True)
     return Contextualized(f"{previous.search_text} {own_text}", merged, True)

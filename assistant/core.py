@@ -15,11 +15,14 @@ from assistant.answer import (
     detail_type,
     document_kind,
     first_picks,
+    notice_citation,
     place_and_year,
     question_type,
     responsibility_of,
+    trim_quote,
     units_sentence,
 )
+from assistant.metadata import NoticeField, asked_field, opening, statement
 from assistant.retrieve import Retrieval, Retriever, open_retriever
 from assistant.scope import Filters
 from assistant.types import Answer, Citation, Mode, QuestionType
@@ -29,6 +32,8 @@ from index.settings import Settings
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A refusal offers the nearest topics when the best clauses hold at least this share of the question's words.
 _NEAREST_COVERAGE = 0.2
+_MAX_NOTICES_DESCRIBED = 3
+_MAX_NOTICES_LISTED = 6
 
 
 class InputError(ValueError):
@@ -91,7 +96,11 @@ class Assistant:
         turns = user_turns(history)
         retrieval = self.retriever.search(question, turns, filters, k=self.settings.top_k)
         retrieved = tuple(clause_id for hit in retrieval.hits for clause_id in hit.clause_ids)
-        if not retrieval.covered:
+        field = asked_field(question)
+        if field is not None and not retrieval.scope.out_of_scope:
+            answer = self._about_notices(question, retrieval, field)
+            retrieved += tuple(c.clause_id for c in answer.citations)
+        elif not retrieval.covered:
             answer = self._refusal(question, retrieval)
         else:
             answer = self._extractive(question, retrieval)
@@ -127,10 +136,12 @@ class Assistant:
     def _extractive(self, question: str, retrieval: Retrieval) -> Answer:
         scope = retrieval.scope
         kind = question_type(question, len(scope.issuers), len(scope.years))
-        detail = detail_type(question) if kind is QuestionType.COMPARISON else kind
+        detail = detail_type(question) if kind in (QuestionType.COMPARISON, QuestionType.WHICH_NOTICE) else kind
         picks = first_picks(self.extractor, retrieval, detail, per_notice=kind is QuestionType.COMPARISON)
         citations: list[Citation] = []
-        if kind is QuestionType.RESPONSIBILITY:
+        if kind is QuestionType.WHICH_NOTICE:
+            lead = self._which_notices(retrieval, detail, citations)
+        elif kind is QuestionType.RESPONSIBILITY:
             lead = self._responsibility(picks[0], retrieval, citations)
         elif kind is QuestionType.COMPARISON:
             lines = []
@@ -145,6 +156,36 @@ class Assistant:
                 citations.append(citation_for(len(citations) + 1, pick, pick.sentence))
         lead += self._fallback_note(retrieval, citations)
         return answered(question, lead, citations, Mode.EXTRACTIVE, kind)
+
+    def _which_notices(self, retrieval: Retrieval, detail: QuestionType, citations: list[Citation]) -> str:
+        """哪个文件提到了…: every notice holding the best clause or a near-identical one, each quoted."""
+        best = retrieval.hits[0]
+        lines = []
+        for clause in (best.clause, *best.duplicates)[:_MAX_NOTICES_LISTED]:
+            pick = self.extractor.pick(best, clause, retrieval.search_text, detail)
+            citations.append(citation_for(len(citations) + 1, pick, pick.sentence))
+            lines.append(
+                f"· {place_and_year(pick.notice)}《{pick.notice.display_title}》{clause.path_label}[{len(citations)}]"
+            )
+        return "提到这项内容的通知有：\n" + "\n".join(lines)
+
+    def _about_notices(self, question: str, retrieval: Retrieval, field: NoticeField) -> Answer:
+        """文号, 印发日期, 标题, 发文机关 of the notices the question names, from the index, each cited."""
+        ids = retrieval.scope.notice_ids
+        notices = [n for n in self.corpus.notices if ids is None or n.notice_id in ids]
+        if len(notices) > _MAX_NOTICES_DESCRIBED:
+            lead = "请说明是哪一份通知（发文机关和年份），例如“朔州2026年的通知文号是多少？”。"
+            text = lead + "\n现有通知包括：" + self._corpus_summary() + "。"
+            return Answer(question=question, answer=text, refused=True, mode=Mode.EXTRACTIVE, lead=lead)
+        lines, citations = [], []
+        for notice in notices:
+            found = opening(self.corpus.clauses_of(notice.notice_id))
+            if found is None:
+                continue
+            clause, sentence = found
+            citations.append(notice_citation(len(citations) + 1, notice, clause, trim_quote(sentence)))
+            lines.append(f"{statement(notice, field)}[{len(citations)}]。")
+        return answered(question, "\n".join(lines), citations, Mode.EXTRACTIVE, QuestionType.METADATA)
 
     def _responsibility(self, pick, retrieval: Retrieval, citations: list[Citation]) -> str:
         parent = self.corpus.clause(pick.clause.parent_id) if pick.clause.parent_id else None

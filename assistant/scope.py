@@ -82,12 +82,23 @@ class ScopeReader:
 
     @cached_property
     def _places(self) -> list[str]:
+        """Every place a question may name: each division's full name; short forms only of provinces and cities.
+
+        A county's short form (成安, 资源, 新建) is an ordinary word too often (建成安全, 通信资源,
+        新建改造); only the curated short forms of places.txt stand for counties.
+        """
         names = []
-        for line in (LEXICON / "places.txt").read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                full, _, short = line.partition("\t")
-                names.append(full.strip())
-                names.extend(s for s in short.split() if len(s) >= 2)
+        for line in _lexicon_lines("places.txt"):
+            full, _, short = line.partition("\t")
+            names.append(full.strip())
+            names.extend(s for s in short.split() if len(s) >= 2)
+        for line in _lexicon_lines("gazetteer.tsv"):
+            full, _, level = line.partition("\t")
+            names.append(full)
+            if level.strip() in ("省", "市"):
+                short = _SUFFIX.sub("", full)
+                if len(short) >= 2:
+                    names.append(short)
         return sorted(set(names), key=len, reverse=True)
 
     @cached_property
@@ -143,8 +154,9 @@ class ScopeReader:
             pool = [n for n in pool if n.issuer in scope.issuers]
         if scope.years:
             exact = [n for n in pool if n.year in scope.years]
-            if not exact and scope.relative_year and scope.issuers and pool:
+            if not exact and scope.relative_year and self.current_year in scope.years and scope.issuers and pool:
                 # 朔州今年 with no notice of this calendar year: the issuer's latest notice is what 今年 refers to
+                # (去年 still means the year before: without that notice the question is not covered)
                 latest = max(n.year for n in pool)
                 exact = [n for n in pool if n.year == latest]
             pool = exact
@@ -157,15 +169,29 @@ class ScopeReader:
         return replace(scope, notice_ids=tuple(n.notice_id for n in pool) if restricted else None)
 
 
+def _lexicon_lines(name: str) -> list[str]:
+    lines = (LEXICON / name).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+# The suffix of a province's or city's full name; what is left is how people say it (晋城市 → 晋城).
+_SUFFIX = re.compile(
+    r"(省|市|地区|盟|特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|"
+    r"(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$"
+)
+
+
 def _stands_alone(text: str, place: str) -> bool:
-    """A two-character county name (应县, 代县) inside a longer word (相应县级) is not a place."""
-    if len(place) > 2 or not place.endswith("县"):
+    """A two-character place name (应县, 代县, 东区) inside a longer word (相应县级) is not a place."""
+    if len(place) > 2 or not place.endswith(("县", "区", "旗", "市")):
         return True
     index = text.find(place)
     return index == 0 or not ("\u4e00" <= text[index - 1] <= "\u9fff")
 
 
-_ISSUER_USE = re.compile(r"^(市|县|区|省)?((19|20)\d{2}年|今年|去年|前年|明年|的?(安全生产|通知|文件|要求|规定))")
+_ISSUER_USE = re.compile(
+    r"^(市|县|区|省)?((19|20)\d{2}年|今年|去年|前年|明年|对|关于|的?(安全生产|通知|文件|要求|规定|政府|应急))"
+)
 
 
 def _names_an_issuer(text: str, place: str) -> bool:

@@ -18,6 +18,8 @@ class QuestionType(StrEnum):
     RESPONSIBILITY = "responsibility"  # 谁负责 / 哪个部门
     YES_NO = "yes_no"  # 吗 / 能不能 / 有没有
     CONSEQUENCE = "consequence"  # 会怎样 / 怎么处理 / 有什么后果
+    METADATA = "metadata"  # 文号 / 印发日期 / 标题 / 发文机关 of a notice
+    WHICH_NOTICE = "which_notice"  # 哪个文件提到了…
     COMPARISON = "comparison"  # 2024年和2025年 / 朔州和大同
     REQUIREMENT = "requirement"  # 怎么 / 有什么要求 (the default)
 
