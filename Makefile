@@ -1,5 +1,5 @@
 # The quality gate: lint, format check, the test suite, and the grounding evaluation on the bundled corpus.
-.PHONY: check lint browser test eval blind bench format
+.PHONY: check lint browser test eval blind colloquial bench format gate
 
 check: lint browser eval test
 
@@ -17,6 +17,14 @@ eval:
 # The blind set: measure on it, never tune on it (it is not part of the gate).
 blind:
 	python -m eval run --set eval/blind.jsonl --markdown
+
+# Questions in cadres' own words (咱/啥/咋/弄), written before the gate was built: held out like the blind set.
+colloquial:
+	python -m eval run --set eval/colloquial.jsonl --markdown
+
+# Refit the answerability gate on the tuned set only (writes assistant/gate.json).
+gate:
+	python -m eval fit-gate --write
 
 bench:
 	python -m eval bench

@@ -40,7 +40,7 @@ _CONSEQUENCE = re.compile(
 _YES_NO = re.compile(r"[吗不][？?]*$|是否|能不能|会不会|有没有|要不要|算不算|可不可以|能否|行不行|让不让|提了没|说了没")
 # What a consequence clause says happens: the part of the sentence a lead quotes for 会怎样.
 _OUTCOME = re.compile(
-    r"追究|处罚|问责|约谈|通报|曝光|移送|刑事|停产|整顿|关闭|取缔|惩戒|罚|吊销|挂牌督办|列入|失信|巡查|溯源|不予|一票否决"
+    r"追究|处罚|问责|约谈|通报|曝光|移送|刑事|停产|整顿|关闭取缔|取缔|惩戒|罚|吊销|挂牌督办|列入|失信|巡查|溯源|不予|一票否决"
 )
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
 _TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
@@ -142,7 +142,10 @@ class Extractor:
         fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
         factual = _factual(fragments, kind, asked_unit)
         # for 多少/什么时候/会怎样 the lead must carry the figure, the date or the outcome, whatever else scores higher
-        best_fragment = max(factual or fragments, key=lambda f: (self._score(f, weights, kind), -len(f)))
+        if kind is QuestionType.CONSEQUENCE and factual:
+            best_fragment = factual[-1]  # "对…的，移送司法机关追究刑事责任": the outcome follows its condition
+        else:
+            best_fragment = max(factual or fragments, key=lambda f: (self._score(f, weights, kind), -len(f)))
         position = fragments.index(best_fragment)
         if position > 0 and _says_little(best_fragment):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done

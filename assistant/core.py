@@ -151,7 +151,8 @@ class Assistant:
             lead = "各通知的要求如下：\n" + "\n".join(lines)
         else:
             first = picks[0]
-            lead = f"{place_and_year(first.notice)}{document_kind(first.notice)}要求：{first.fragment}。"
+            verb = "规定" if kind is QuestionType.CONSEQUENCE else "要求"
+            lead = f"{place_and_year(first.notice)}{document_kind(first.notice)}{verb}：{first.fragment}。"
             for pick in picks:
                 citations.append(citation_for(len(citations) + 1, pick, pick.sentence))
         lead += self._fallback_note(retrieval, citations)

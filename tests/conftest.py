@@ -52,9 +52,8 @@ def fake_chat(*replies: str) -> FakeListChatModel:
 
 @pytest.fixture(scope="session")
 def bundled_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(
-        source_dir=BUNDLED, index_dir=tmp_path_factory.mktemp("index"), embedding_model=FAKE_MODEL, current_year=2026
-    )
+    """The bundled corpus with the default dense model (e5-small): tests see what users see."""
+    return Settings(source_dir=BUNDLED, index_dir=tmp_path_factory.mktemp("index"), current_year=2026)
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +65,7 @@ def corpus(bundled_settings: Settings) -> Corpus:
 def assistant(bundled_settings: Settings, corpus: Corpus):
     from assistant.core import Assistant
 
-    return Assistant.open(bundled_settings, embeddings=BigramHashEmbeddings())
+    return Assistant.open(bundled_settings)
 
 
 @pytest.fixture(scope="session")

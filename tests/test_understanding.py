@@ -1,0 +1,246 @@
+"""Plain-language questions: the semantic encoder, the answerability gate, question types, leads, follow-ups,
+metadata answers and places without a notice, on the real corpus."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.answer import detail_type, question_type, trim_quote
+from assistant.gate import GATE_FILE, LEXICAL_ONLY, Signals, fit, gate_for
+from assistant.metadata import NoticeField, asked_field
+from assistant.retrieve import RetrievalMode
+from assistant.slots import asked_unit
+from assistant.types import QuestionType
+from index.embed import DenseBackend, E5Embeddings, VectorCache
+from index.normalize import normalize
+from index.settings import Settings
+
+
+def cited(answer) -> list[str]:
+    return [c.clause_id for c in answer.citations]
+
+
+# --- the semantic encoder -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def e5() -> E5Embeddings:
+    return E5Embeddings(threads=2)
+
+
+def test_e5_ranks_an_everyday_paraphrase_above_other_topics(e5) -> None:
+    passages = [
+        "紧盯商住混合体、餐饮等人员密集场所，推动安装燃气泄漏报警器。",
+        "组织开展“百吨王”货车等专项整治。",
+        "健全地震监测预警体系，拓展地震预警在矿山、能源等行业的应用。",
+    ]
+    vectors = np.asarray(e5.embed_documents(passages))
+    for question, right in [
+        ("饭馆里用煤气要装什么报警的东西", 0),
+        ("路上超载的大卡车怎么管", 1),
+        ("地震了咋提前知道", 2),
+    ]:
+        scores = vectors @ np.asarray(e5.embed_query(question))
+        assert int(np.argmax(scores)) == right, question
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_default_dense_model_is_the_bundled_semantic_one(retriever) -> None:
+    assert Settings().embedding_model == DenseBackend.E5_SMALL
+    assert retriever.index.has_dense and isinstance(retriever.index.vectors.embeddings, E5Embeddings)
+
+
+def test_dense_side_alone_finds_a_paraphrase_with_no_shared_words(retriever) -> None:
+    result = retriever.search("骑摩托车的人要戴头盔，2023年省里提了没有", mode=RetrievalMode.DENSE, k=5)
+    assert "山西省-2023/三.十三" in [hit.clause.clause_id for hit in result.hits]
+
+
+class CountingEmbeddings:
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def embed_documents(self, texts):
+        self.encoded.extend(texts)
+        return [[float(len(t)), 1.0] for t in texts]
+
+
+def test_vector_cache_encodes_each_text_once_and_survives_damage(tmp_path) -> None:
+    cache = VectorCache(tmp_path, "some-model")
+    model = CountingEmbeddings()
+    first = cache.embed(["甲", "乙乙"], model)
+    second = cache.embed(["乙乙", "丙丙丙", "甲"], model)
+    assert sorted(model.encoded) == sorted(["甲", "乙乙", "丙丙丙"])  # each text encoded once
+    assert second[0].tolist() == first[1].tolist() and second[2].tolist() == first[0].tolist()
+    cache.path.write_bytes(b"not an npz file")
+    again = cache.embed(["甲"], model)
+    assert again[0].tolist() == [1.0, 1.0] and model.encoded[-1] == "甲"
+
+
+def test_dense_side_can_be_switched_off(tmp_path, notice_folder) -> None:
+    from assistant.core import Assistant
+
+    settings = Settings(source_dir=notice_folder, index_dir=tmp_path / "idx", embedding_model="none", current_year=2026)
+    assistant = Assistant.open(settings)
+    assert not assistant.retriever.index.has_dense
+    assert assistant.retriever.gate == gate_for(LEXICAL_ONLY)
+    answer = assistant.ask("朔州今年要再建几座智能化煤矿？")
+    assert not answer.refused and "6座" in answer.answer and cited(answer)[0] == "朔州市-2026/三.十一.1"
+
+
+# --- the answerability gate ---------------------------------------------------------------------------------
+
+
+def test_gate_is_fitted_on_the_tuned_set_only() -> None:
+    data = json.loads(GATE_FILE.read_text(encoding="utf-8"))
+    assert set(data) >= {LEXICAL_ONLY, DenseBackend.E5_SMALL.value}
+    assert {gate["fitted_on"] for gate in data.values()} == {"questions.jsonl"}
+
+
+def test_gate_fit_separates_and_prefers_declining() -> None:
+    answerable = [Signals(0.6 + i / 100, 8.0, 0.03) for i in range(20)]
+    unanswerable = [Signals(0.1 + i / 100, 2.0, 0.01) for i in range(10)]
+    gate = fit(answerable + unanswerable, [True] * 20 + [False] * 10, ("coverage", "lexical", "dense_gap"))
+    assert all(gate.admits(s) for s in answerable) and not any(gate.admits(s) for s in unanswerable)
+    assert gate.probability(Signals(0.9, 10.0, 0.04)) > gate.probability(Signals(0.3, 3.0, 0.01))
+
+
+def test_an_unknown_framing_word_weighs_less_than_an_unknown_topic_word(retriever) -> None:
+    question = "医保好几回没报销"
+    weights = retriever.word_weights(retriever.tokenizer.query(question), question)
+    assert "医保" not in retriever.idf and weights["医保"] == max(retriever.idf.values())
+    assert "好几回" not in retriever.idf and weights["好几回"] < weights["医保"] / 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["化工园区规划要占地多少亩？", "村里的安全网格员一个月补助多少钱？", "企业安全总监的年薪是多少？"],
+)
+def test_a_figure_in_a_unit_no_clause_states_is_not_given(assistant, question) -> None:
+    assert assistant.ask(question).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("补助多少钱", "元|万元|亿元"),
+        ("覆盖率百分之多少", "%|％|成"),
+        ("要占地多少亩", "亩"),
+        ("朔州防洪重点是哪几条河", None),
+    ],
+)
+def test_asked_unit(question, unit) -> None:
+    assert asked_unit(question) == unit
+
+
+# --- question types and leads -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("普查最晚啥时候弄完？", QuestionType.DEADLINE),
+        ("这个事哪天前要报上去？", QuestionType.DEADLINE),
+        ("电动车充电的事归谁管？", QuestionType.RESPONSIBILITY),
+        ("这事具体哪几个单位牵头？", QuestionType.RESPONSIBILITY),
+        ("企业关了监控报警会咋样？", QuestionType.CONSEQUENCE),
+        ("瞒报事故怎么处理？", QuestionType.CONSEQUENCE),
+        ("没培训的工人能上岗不？", QuestionType.YES_NO),
+        ("哪个文件提到了久安大模型？", QuestionType.WHICH_NOTICE),
+    ],
+)
+def test_question_types_as_cadres_ask(question, kind) -> None:
+    assert question_type(question, 1, 1) is kind or detail_type(question) is kind
+
+
+def test_count_lead_carries_the_figure_in_the_asked_unit(assistant) -> None:
+    answer = assistant.ask("大同要求党委政府至少研究解决多少项具体问题？")
+    assert cited(answer)[0] == "大同市-2025/二.七.16"
+    assert "10项" in normalize(answer.lead) and "16" not in normalize(answer.lead).replace("2025", "")
+
+
+def test_consequence_lead_states_the_outcome(assistant) -> None:
+    answer = assistant.ask("大同的企业要是把监控报警设备关了会怎么样？")
+    assert cited(answer)[0] == "大同市-2025/二.八.19"
+    assert "刑事责任" in answer.lead
+
+
+def test_a_long_sentence_is_trimmed_around_the_asked_fact() -> None:
+    sentence = "，".join(f"第{i}项工作要认真落实到位并定期检查" for i in range(1, 20)) + "，年底前完成80%。"
+    quote = trim_quote(sentence, "年底前完成80%。")
+    assert len(quote) <= 220 and quote in sentence and quote.endswith("年底前完成80%。")
+
+
+# --- follow-ups ---------------------------------------------------------------------------------------------
+
+
+def test_a_long_follow_up_that_points_back_keeps_the_topic(assistant) -> None:
+    answer = assistant.ask("这项工作具体归哪些部门管？", ["大同电动自行车飞线充电咋治理？"])
+    assert cited(answer)[0] == "大同市-2025/四.十一.35" and "市住建局" in answer.answer
+
+
+def test_last_year_without_that_notice_is_not_covered(assistant) -> None:
+    answer = assistant.ask("去年呢？", ["朔州今年要再建几座智能化煤矿？"])
+    assert answer.refused and "朔州市2025年" in answer.answer
+
+
+# --- questions about notices themselves ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("朔州今年那个文件的文号是多少？", NoticeField.DOC_NUMBER),
+        ("大同的通知是哪天印发的？", NoticeField.DATE),
+        ("沁水县的安全生产通知是哪个单位发的？", NoticeField.ISSUER),
+        ("朔州今年要建几座智能化煤矿？", None),
+    ],
+)
+def test_asked_field(question, field) -> None:
+    assert asked_field(question) is field
+
+
+def test_doc_number_and_date_answered_from_the_index_with_a_citation(assistant) -> None:
+    number = assistant.ask("朔州今年那个安全生产文件的文号是多少？")
+    assert not number.refused and "朔政发〔2026〕1号" in number.lead
+    assert cited(number) == ["朔州市-2026/导语"]
+    assert normalize(number.citations[0].quote) in normalize(number.citations[0].clause_text)
+    date = assistant.ask("大同2025年的安全生产通知是什么时候印发的？")
+    assert "2025年3月6日" in date.lead and cited(date) == ["大同市-2025/导语"]
+
+
+def test_a_notice_without_a_doc_number_says_so(assistant) -> None:
+    answer = assistant.ask("2010年省里那份通知的文号是多少？")
+    assert "没有写明文号" in answer.lead and "〔" not in answer.lead
+
+
+def test_metadata_question_naming_no_notice_asks_which(assistant) -> None:
+    answer = assistant.ask("安全生产通知的文号是多少？")
+    assert answer.refused and "请说明是哪一份通知" in answer.answer
+
+
+def test_which_notice_lists_every_notice_saying_it(assistant) -> None:
+    answer = assistant.ask("哪个文件提到了电焊机加芯赋码？")
+    assert {c.notice_id for c in answer.citations} == {"朔州市-2026", "山西省-2026"}
+    assert answer.lead.startswith("提到这项内容的通知有")
+
+
+# --- places -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question", ["太原市对电动自行车充电有啥规定？", "平遥县今年对燃气安全有啥要求？", "广州对燃气有啥要求？"]
+)
+def test_any_place_without_a_notice_is_recognized(retriever, question) -> None:
+    result = retriever.search(question)
+    assert result.scope.out_of_scope and not result.covered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["楼道里堆放杂物怎么管？", "新建改造的燃气管网有啥要求？", "通信资源要怎么保障？", "建成安全的矿井有什么标准？"],
+)
+def test_ordinary_words_are_not_read_as_places(retriever, question) -> None:
+    assert retriever.search(question).scope.unknown_places == ()
