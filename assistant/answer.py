@@ -103,12 +103,12 @@ class Extractor:
     def _weights(self, search_text: str) -> dict[str, float]:
         return self.retriever.word_weights(self.tokenizer.query(search_text), search_text, by_rewrite=False)
 
-    def _score(self, text: str, weights: dict[str, float], kind: QuestionType) -> float:
+    def _score(self, text: str, weights: dict[str, float], kind: QuestionType, unit: str | None = None) -> float:
         normalized = normalize(text).lower()
         score = sum(weight for token, weight in weights.items() if token in normalized)
         # the kind of fact asked for weighs as much as a third of the question's words
         bonus = 0.35 * sum(weights.values())
-        if kind is QuestionType.COUNT and _NUMBER.search(normalized):
+        if kind is QuestionType.COUNT and _states_figure(normalized, unit):
             score += bonus
         if kind is QuestionType.DEADLINE and _TIME.search(normalized):
             score += bonus
@@ -118,14 +118,16 @@ class Extractor:
             score -= bonus + 5.0  # a bare item heading such as "1. 煤矿。" answers nothing
         return score
 
-    def sentence_scores(self, clause: Clause, search_text: str, kind: QuestionType) -> list[tuple[float, int, str]]:
+    def sentence_scores(
+        self, clause: Clause, search_text: str, kind: QuestionType, unit: str | None = None
+    ) -> list[tuple[float, int, str]]:
         """(score, position, sentence) for each sentence of `clause`; a heading sentence counts half."""
         weights = self._weights(search_text)
         sentences = split_sentences(clause.text) or [clause.text]
         heading = normalize(clause.heading)
         scored = []
         for position, sentence in enumerate(sentences):
-            score = self._score(sentence, weights, kind)
+            score = self._score(sentence, weights, kind, unit)
             if position == 0 and len(sentences) > 1 and len(normalize(strip_marker(sentence))) <= len(heading) + 2:
                 score *= (
                     0.5  # "（十八）高标准编制实施“十五五”规划。" names the topic; the next sentence says what to do
@@ -137,7 +139,7 @@ class Extractor:
         self, hit: Hit, clause: Clause, search_text: str, kind: QuestionType, asked_unit: str | None = None
     ) -> Pick:
         weights = self._weights(search_text)
-        scored = self.sentence_scores(clause, search_text, kind)
+        scored = self.sentence_scores(clause, search_text, kind, asked_unit)
         score, _, sentence = max(scored, key=lambda item: (item[0], -item[1]))
         fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
         factual = _factual(fragments, kind, asked_unit)
@@ -145,7 +147,9 @@ class Extractor:
         if kind is QuestionType.CONSEQUENCE and factual:
             best_fragment = factual[-1]  # "对…的，移送司法机关追究刑事责任": the outcome follows its condition
         else:
-            best_fragment = max(factual or fragments, key=lambda f: (self._score(f, weights, kind), -len(f)))
+            best_fragment = max(
+                factual or fragments, key=lambda f: (self._score(f, weights, kind, asked_unit), -len(f))
+            )
         position = fragments.index(best_fragment)
         if position > 0 and _says_little(best_fragment):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
@@ -155,6 +159,12 @@ class Extractor:
         if len(normalize(fragment)) < 6:
             fragment = _plain(sentence)
         return Pick(hit, clause, self.retriever.corpus.notice(clause.notice_id), sentence, fragment, score)
+
+
+def _states_figure(text: str, unit: str | None) -> bool:
+    """A figure (in `unit`, when one is asked), not a list number or an ordinal such as 两级."""
+    body = _ORDINAL.sub("", normalize(strip_marker(text)))
+    return bool(figure_in(unit).search(body) if unit else _NUMBER.search(body))
 
 
 def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | None) -> list[str]:
@@ -294,7 +304,9 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
     best = candidates[0]
     picks.append(best)
     # a second sentence of the same clause that scores nearly as well often holds the rest of the answer
-    ranked = sorted(extractor.sentence_scores(best.clause, retrieval.search_text, kind), key=lambda x: (-x[0], x[1]))
+    ranked = sorted(
+        extractor.sentence_scores(best.clause, retrieval.search_text, kind, unit), key=lambda x: (-x[0], x[1])
+    )
     for score, _, sentence in ranked[1:2]:
         if best.score > 0 and score >= _SECOND_QUOTE * best.score and trim_quote(sentence) != best.sentence:
             picks.append(Pick(best.hit, best.clause, best.notice, trim_quote(sentence), best.fragment, score))

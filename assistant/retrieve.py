@@ -12,6 +12,7 @@ the best clauses do not cover, is declared not covered.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from pydantic import ConfigDict
 from assistant.context import contextualize, strip_instructions
 from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
-from assistant.slots import asked_unit, figure_in
+from assistant.slots import asked_unit, asks_person_or_contact, counted_thing, figure_in, mentions
 from index.normalize import normalize
 from index.records import Clause, Notice
 from index.search import SearchIndex, retrievable
@@ -164,6 +165,8 @@ class Retriever:
         reason = None if covered else "现有通知中没有与问题相符的内容"
         if covered and _missing_figure(simplified, hits):
             covered, reason = False, "通知中没有给出这个数字"
+        if covered and asks_person_or_contact(simplified):
+            covered, reason = False, "通知中不写具体人员和联系方式"
         return Retrieval(question, context.search_text, scope, tuple(hits), covered, reason, timings, signals)
 
     def _per_clause(self, passage_scores: np.ndarray) -> np.ndarray:
@@ -260,7 +263,13 @@ def _missing_figure(question: str, hits: Sequence[Hit]) -> bool:
     if unit is None:
         return False
     pattern = figure_in(unit)
-    return not any(pattern.search(normalize(hit.clause.text)) for hit in hits[:3])
+    thing = counted_thing(question)
+    for hit in hits[:3]:
+        for fragment in re.split(r"[，,；;。]", normalize(hit.clause.text)):
+            # 几个/多少个 names no unit of its own: the figure must come with the thing counted
+            if pattern.search(fragment) and (thing is None or mentions(fragment, thing)):
+                return False
+    return True
 
 
 def _signals(hits: Sequence[Hit], eligible_dense: np.ndarray) -> Signals:

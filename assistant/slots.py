@@ -24,6 +24,15 @@ _ASKED_SHARE = re.compile(r"百分之多少|多大比例|比例是多少|占比�
 _FIGURE = r"[\d一二两三四五六七八九十百千万]+(?:\.\d+)?(?:[至—\-~][\d一二两三四五六七八九十]+)?(?:{unit})"
 
 
+# 几个/多少个 uses the general classifier: 1—2项 or 6座 answers it as well as 3个 does.
+_COUNTED = "项|座|名|次|处|条|家|人|个|支|所|起|台|辆|套|件|批|户|间|张|本|块|级|队|站|种|类|道|轮|场"
+# Notices name units, never persons, and give no telephone numbers or addresses.
+_PERSON_OR_CONTACT = re.compile(
+    r"(局长|县长|市长|省长|书记|主任|科长|站长|队长|所长|负责人)(是谁|叫什么|叫啥|姓什么|姓啥|是哪位)|"
+    r"(电话|手机)(号码?)?(是|是多少|多少)|联系方式|办公地址|在哪办公|邮箱|微信号"
+)
+
+
 def asked_unit(question: str) -> str | None:
     """The unit a question asks a figure in (a regex alternative), or None when it asks for no figure in a unit."""
     text = normalize(question)
@@ -32,7 +41,28 @@ def asked_unit(question: str) -> str | None:
     if _ASKED_SHARE.search(text):
         return "%|％|成"
     asked = _ASKED_FIGURE.search(text)
-    return re.escape(asked.group(1)) if asked else None
+    if not asked:
+        return None
+    return _COUNTED if asked.group(1) == "个" else re.escape(asked.group(1))
+
+
+def counted_thing(question: str) -> str | None:
+    """What 几个/多少个 counts, as written after the classifier (多少个行政编制 → 行政编制), if anything."""
+    match = re.search(r"(?:多少|(?<!哪)几)个([\u4e00-\u9fff]{2,10})", normalize(question))
+    if not match:
+        return None
+    thing = re.sub(r"^(的|是|要|有)|(的|呢|吗|啊|了)$", "", match.group(1))
+    return thing if len(thing) >= 2 else None
+
+
+def mentions(fragment: str, thing: str) -> bool:
+    """Whether `fragment` names `thing` (any two characters of it in a row: 县里的专业指挥人员 ~ 县级专业指挥人员)."""
+    return any(thing[i : i + 2] in fragment for i in range(len(thing) - 1))
+
+
+def asks_person_or_contact(question: str) -> bool:
+    """局长是谁, 办公电话: facts no notice states, however well the rest of the question matches."""
+    return bool(_PERSON_OR_CONTACT.search(normalize(question)))
 
 
 def figure_in(unit: str) -> re.Pattern[str]:

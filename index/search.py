@@ -29,7 +29,7 @@ from index.store import Corpus
 from index.tokenize import Tokenizer, lexicon_hash
 
 Progress = Callable[[str], None]
-SEARCH_VERSION = "search-1"
+SEARCH_VERSION = "search-2"  # bump when tokenization or passage code changes what is indexed
 
 
 def _faiss():

@@ -57,6 +57,11 @@ class Tokenizer:
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
         tokenizer.load_userdict(str(LEXICON / "userdict.txt"))
+        # the synonym table's everyday words are words too (追责, 电瓶车), so a question keeps them whole
+        for term, expansion in self.synonyms.items():
+            for word in (term, *expansion):
+                if len(word) > 1:
+                    tokenizer.add_word(word)
         tokenizer.initialize()
         return tokenizer
 
@@ -73,13 +78,25 @@ class Tokenizer:
         return table
 
     def words(self, text: str) -> list[str]:
-        """Segmented words of normalized text (search mode: long words also yield their parts)."""
+        """Segmented words of normalized text (search mode: long words also yield their parts).
+
+        jieba's HMM guesses new words from unknown character runs; in questions it glues
+        colloquial fragments into pseudo-words (追责要, 还罚, 内得) that no notice contains,
+        so it is off: an unknown run stays as its characters, each checked on its own.
+        """
         with self._lock:  # jieba's lazy structures are not safe to build from two threads
-            words = self._jieba.lcut_for_search(normalize(text))
+            words = self._jieba.lcut_for_search(normalize(text), HMM=False)
         return [w for w in words if _KEEP.search(w)]
 
     def __call__(self, text: str) -> list[str]:
-        return [w.lower() for w in self.words(text) if w not in self.stopwords]
+        words = self.words(text)
+        dropped = [w for w in words if w in self.stopwords and len(w) > 2]
+        # the parts of a dropped stop phrase go with it (多长时间 also yields 时间, 长时间)
+        return [
+            w.lower()
+            for w in words
+            if w not in self.stopwords and not any(w in phrase and w != phrase for phrase in dropped)
+        ]
 
     def frame_words(self, text: str) -> frozenset[str]:
         """Words of `text` whose part of speech frames a question (see `_FRAME_TAGS`), lowercased."""

@@ -12,7 +12,7 @@ from assistant.answer import detail_type, question_type, trim_quote
 from assistant.gate import GATE_FILE, LEXICAL_ONLY, Signals, fit, gate_for
 from assistant.metadata import NoticeField, asked_field
 from assistant.retrieve import RetrievalMode
-from assistant.slots import asked_unit
+from assistant.slots import asked_unit, asks_person_or_contact
 from assistant.types import QuestionType
 from index.embed import DenseBackend, E5Embeddings, VectorCache
 from index.normalize import normalize
@@ -244,3 +244,30 @@ def test_any_place_without_a_notice_is_recognized(retriever, question) -> None:
 )
 def test_ordinary_words_are_not_read_as_places(retriever, question) -> None:
     assert retriever.search(question).scope.unknown_places == ()
+
+
+# --- tokenization of colloquial questions and slots no notice fills -----------------------------------------------
+
+
+def test_colloquial_fragments_are_not_glued_into_pseudo_words(retriever) -> None:
+    tokens = retriever.tokenizer("忻州出了事故追责要追到谁头上？")
+    assert "追责要" not in tokens and "追责" in tokens
+    assert "时间" not in retriever.tokenizer("多长时间内要报告？")  # the parts of a dropped stop phrase go with it
+
+
+@pytest.mark.parametrize("question", ["沁水县应急管理局局长是谁？", "朔州市应急管理局的办公电话是多少？"])
+def test_persons_and_contacts_are_not_in_the_notices(assistant, question) -> None:
+    assert asks_person_or_contact(question)
+    assert assistant.ask(question).refused
+    assert not asks_person_or_contact("2009年有没有举报电话？") and not asks_person_or_contact("谁负责电动车充电？")
+
+
+def test_asking_whether_a_hotline_exists_is_still_answered(assistant) -> None:
+    answer = assistant.ask("2009年老百姓想举报安全问题，有没有举报电话？")
+    assert not answer.refused
+
+
+def test_a_count_with_the_general_classifier_needs_the_thing_counted(assistant) -> None:
+    assert assistant.ask("沁水县应急管理局有多少个行政编制？").refused
+    answer = assistant.ask("沁水县每年至少要解决几个制约安全发展的突出问题？")
+    assert not answer.refused and "1—2项" in answer.answer
