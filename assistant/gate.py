@@ -32,9 +32,15 @@ class Signals:
     coverage: float  # share of the question's weighted words in the best of the top 3 clauses
     lexical: float  # best BM25 passage score among the top 3 clauses
     dense_gap: float  # best cosine among eligible clauses minus the 10th best: how much the best stands out
+    novel: float = 0.0  # share of the question's word weight in words that name things the notices never mention
 
     def vector(self, names: Sequence[str]) -> np.ndarray:
-        values = {"coverage": self.coverage, "lexical": math.log1p(max(self.lexical, 0.0)), "dense_gap": self.dense_gap}
+        values = {
+            "coverage": self.coverage,
+            "lexical": math.log1p(max(self.lexical, 0.0)),
+            "dense_gap": self.dense_gap,
+            "novel": self.novel,
+        }
         return np.array([values[name] for name in names], dtype=np.float64)
 
 
@@ -112,7 +118,12 @@ def fit(
 
 
 def save(gates: dict[str, Gate], path: Path = GATE_FILE) -> None:
-    payload = {name: asdict(gate) for name, gate in gates.items()}
+    """Write `gates` into `path`, keeping the gates of other dense models already there."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        payload = {}
+    payload.update({name: asdict(gate) for name, gate in gates.items()})
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

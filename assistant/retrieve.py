@@ -76,6 +76,7 @@ class Retrieval:
     reason: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
     signals: Signals | None = None
+    ruled_out: str | None = None  # why a rule declared the question not covered, whatever the gate says
 
     @property
     def coverage(self) -> float:
@@ -160,14 +161,15 @@ class Retriever:
         order = [i for i in np.argsort(-fused) if eligible[i]][:_CANDIDATES]
         hits = self._group(order, fused, lexical, dense, query_tokens, context.search_text, k)
         timings["total"] = _ms(started)
-        signals = _signals(hits, dense[eligible]) if hits else None
-        covered = signals is not None and self.gate.admits(signals)
-        reason = None if covered else "现有通知中没有与问题相符的内容"
-        if covered and _missing_figure(simplified, hits):
-            covered, reason = False, "通知中没有给出这个数字"
-        if covered and asks_person_or_contact(simplified):
-            covered, reason = False, "通知中不写具体人员和联系方式"
-        return Retrieval(question, context.search_text, scope, tuple(hits), covered, reason, timings, signals)
+        signals = (
+            _signals(hits, dense[eligible], self._novel_share(query_tokens, context.search_text)) if hits else None
+        )
+        ruled_out = _ruled_out(simplified, hits)
+        covered = signals is not None and ruled_out is None and self.gate.admits(signals)
+        reason = None if covered else ruled_out or "现有通知中没有与问题相符的内容"
+        return Retrieval(
+            question, context.search_text, scope, tuple(hits), covered, reason, timings, signals, ruled_out
+        )
 
     def _per_clause(self, passage_scores: np.ndarray) -> np.ndarray:
         best = np.full(len(self.clauses), -np.inf, dtype=np.float32)
@@ -216,6 +218,13 @@ class Retriever:
         frame = self.tokenizer.frame_words(search_text) if any(t not in self.idf for t in wanted) else frozenset()
         return {t: self.idf[t] if t in self.idf else self._unknown_idf(t in frame) for t in wanted}
 
+    def _novel_share(self, query_tokens: Sequence[str], search_text: str) -> float:
+        """Share of the question's word weight in words the notices never use that name a thing (工资, 医保)."""
+        weights = self.word_weights(query_tokens, search_text)
+        total = sum(weights.values())
+        novel = sum(w for t, w in weights.items() if t not in self.idf and w >= self._top_idf)
+        return novel / total if total else 0.0
+
     def _unknown_idf(self, frames: bool) -> float:
         # an unknown framing word weighs like a word in a fifth of the clauses (开展, 加强 are about that
         # common); an unknown topic word like the rarest word of the notices
@@ -257,6 +266,15 @@ class Retriever:
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
 
 
+def _ruled_out(question: str, hits: Sequence[Hit]) -> str | None:
+    """What the notices cannot say however well the question's words match: a figure in the asked unit, a person."""
+    if hits and _missing_figure(question, hits):
+        return "通知中没有给出这个数字"
+    if asks_person_or_contact(question):
+        return "通知中不写具体人员和联系方式"
+    return None
+
+
 def _missing_figure(question: str, hits: Sequence[Hit]) -> bool:
     """``多少个编制``: no retrieved clause states a figure in the asked unit, so the notices do not give it."""
     unit = asked_unit(question)
@@ -272,13 +290,14 @@ def _missing_figure(question: str, hits: Sequence[Hit]) -> bool:
     return True
 
 
-def _signals(hits: Sequence[Hit], eligible_dense: np.ndarray) -> Signals:
+def _signals(hits: Sequence[Hit], eligible_dense: np.ndarray, novel: float) -> Signals:
     ranked = np.sort(eligible_dense)[::-1]
     gap = float(ranked[0] - ranked[min(9, len(ranked) - 1)]) if ranked.size else 0.0
     return Signals(
         coverage=max(hit.coverage for hit in hits[:3]),
         lexical=max(hit.lexical for hit in hits[:3]),
         dense_gap=gap,
+        novel=novel,
     )
 
 

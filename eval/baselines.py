@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.embed import VectorCache
+from index.passages import Passage
 from index.search import ClauseVectorStore, SearchIndex
 from index.store import Corpus
 from index.tokenize import Tokenizer
@@ -22,20 +24,27 @@ LANGCHAIN_TOP = 3
 
 
 class Baselines:
-    def __init__(self, corpus: Corpus, index: SearchIndex, tokenizer: Tokenizer):
+    """`cache` (for a model whose vectors do not change between builds) keeps reruns from re-encoding every clause."""
+
+    def __init__(self, corpus: Corpus, index: SearchIndex, tokenizer: Tokenizer, cache: VectorCache | None = None):
         import bm25s
 
         self.corpus = corpus
         self.tokenizer = tokenizer
-        self.embeddings = index.vectors.embeddings
+        self.cache = cache
+        self.embeddings = index.vectors.embeddings if index.vectors is not None else None
         self.clauses = list(corpus.clauses)
         self.ids = [clause.clause_id for clause in self.clauses]
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokenizer(clause.text) or ["∅"] for clause in self.clauses], show_progress=False)
-        self.clause_vectors = np.asarray(
-            self.embeddings.embed_documents([c.text for c in self.clauses]), dtype=np.float32
-        )
-        self._chunk_store, self._chunk_clauses = self._chunks()
+        if self.embeddings is not None:
+            self.clause_vectors = self._vectors([c.text for c in self.clauses])
+            self._chunk_store, self._chunk_clauses = self._chunks()
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        if self.cache is not None:
+            return self.cache.embed(texts, self.embeddings)
+        return np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
 
     def _chunks(self):
         from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -52,7 +61,8 @@ class Baselines:
                 texts.append(document.page_content)
                 metadatas.append({"notice_id": notice.notice_id})
                 covers.append([c.clause_id for c in own if c.start < end and c.end > start])
-        store = ClauseVectorStore.from_texts(texts, self.embeddings, metadatas)
+        passages = [Passage("", m["notice_id"], text, "") for text, m in zip(texts, metadatas, strict=True)]
+        store = ClauseVectorStore.from_passages(passages, self.embeddings, self.cache)
         return store, covers
 
     def bm25_ranking(self, question: str, k: int = 10) -> list[tuple[str, ...]]:
@@ -69,6 +79,8 @@ class Baselines:
         return [tuple(self._chunk_clauses[int(i)]) for i in ids]
 
     def rankings(self, question: str) -> dict[str, list[tuple[str, ...]]]:
+        if self.embeddings is None:  # the dense side is switched off: only the lexical baseline applies
+            return {"bm25": self.bm25_ranking(question)}
         return {
             "bm25": self.bm25_ranking(question),
             "dense": self.dense_ranking(question),

@@ -14,8 +14,8 @@ from assistant.gate import LEXICAL_ONLY, Gate, Signals, fit
 from assistant.retrieve import RetrievalMode
 from eval.schema import EvalItem
 
-SEMANTIC_FEATURES = ("coverage", "lexical", "dense_gap")
-LEXICAL_FEATURES = ("coverage", "lexical")
+SEMANTIC_FEATURES = ("coverage", "lexical", "dense_gap", "novel")
+LEXICAL_FEATURES = ("coverage", "lexical", "novel")
 
 
 def gate_rows(assistant: Assistant, items: Sequence[EvalItem], mode: RetrievalMode) -> list[tuple[Signals, bool]]:
@@ -25,7 +25,8 @@ def gate_rows(assistant: Assistant, items: Sequence[EvalItem], mode: RetrievalMo
         retrieval = assistant.retriever.search(
             item.question, user_turns(item.history), filters_from_json(item.filters), mode=mode
         )
-        if retrieval.signals is not None and not retrieval.scope.out_of_scope:
+        # rows a rule decides (no notice for the place, a figure in a unit no clause states) never reach the gate
+        if retrieval.signals is not None and not retrieval.scope.out_of_scope and retrieval.ruled_out is None:
             rows.append((retrieval.signals, item.answerable))
     return rows
 

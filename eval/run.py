@@ -193,8 +193,16 @@ def run_suite(
     baselines = None
     if with_baselines:
         from eval.baselines import Baselines
+        from index.embed import CORPUS_STATIC, VectorCache
 
-        baselines = Baselines(assistant.corpus, assistant.retriever.index, assistant.retriever.tokenizer)
+        settings = assistant.settings
+        # corpus-static is retrained per build, so its vectors are never reused
+        cache = (
+            None
+            if settings.embedding_model == CORPUS_STATIC
+            else VectorCache(settings.vector_cache_dir, settings.embedding_model)
+        )
+        baselines = Baselines(assistant.corpus, assistant.retriever.index, assistant.retriever.tokenizer, cache)
     records = []
     for done, item in enumerate(items, 1):
         records.append(evaluate_item(assistant, item, baselines))
