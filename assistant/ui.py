@@ -96,8 +96,13 @@ class Library:
                 target.unlink(missing_ok=True)
                 self._reload(progress)
                 raise
-        summary = "、".join(f"{p.notice.issuer}{p.notice.year}年（{len(p.clauses)}条）" for p in parsed)
-        return f"已加入 {name}：{summary}"
+        from index.notices import recognition_summary
+
+        summary = "\n".join(
+            f"· {p.notice.issuer}{p.notice.year}年（{len(p.clauses)}条）：{recognition_summary(p.notice)}"
+            for p in parsed
+        )
+        return f"已加入 {name}：\n{summary}"
 
     def remove(self, notice_id: str, progress=lambda message: None) -> str:
         with self._lock:

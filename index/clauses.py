@@ -114,7 +114,7 @@ class _OpenClause:
 
 def segment_clauses(
     notice_id: str,
-    preamble: Sequence[str],
+    preamble: Sequence[str | None],
     body: Sequence[str],
     normalized_notice: str,
     is_noise: Callable[[str], bool],
@@ -123,16 +123,18 @@ def segment_clauses(
 
     `body` starts at the first top-level marker. Lines for which `is_noise`
     is true (URLs, page furniture) are skipped; `normalized_notice` is the
-    notice's normalized text, into which the clause offsets point.
+    notice's normalized text (without those lines), into which the clause
+    offsets point. A None in `preamble` marks a gap (a signature, a title):
+    the preamble is cut there, 导语 then 导语~2.
     """
     opened: list[_OpenClause] = []
-    preamble_lines = [line.strip() for line in preamble if line.strip() and not is_noise(line)]
-    if preamble_lines:
-        opened.append(_OpenClause(None, f"{notice_id}/导语", (), (), None, preamble_lines))
+    used_ids: set[str] = set()
+    for run in _runs(preamble, is_noise):
+        opened.append(_OpenClause(None, _unique(f"{notice_id}/导语", used_ids), (), (), None, run))
 
+    wrap = _wrap_width(body)
     sequence = MarkerSequence()
     stack: list[_OpenClause] = []
-    used_ids: set[str] = {item.clause_id for item in opened}
     for raw in body:
         line = raw.strip()
         if not line or is_noise(raw):
@@ -152,8 +154,48 @@ def segment_clauses(
             opened.append(current)
             stack.append(current)
         elif opened:
-            opened[-1].lines.append(line)
+            current = opened[-1]
+            if len(current.lines) == 1 and current.marker is not None and _stands_as_heading(current.lines[0], wrap):
+                # "八、加强安全生产应急管理" on its own line: a heading, not the start of the sentence below
+                line = "\n" + line
+            current.lines.append(line)
+    return _located(notice_id, opened, normalized_notice)
 
+
+def _runs(preamble: Sequence[str | None], is_noise: Callable[[str], bool]) -> list[list[str]]:
+    runs: list[list[str]] = [[]]
+    for raw in preamble:
+        if raw is None:
+            runs.append([])
+        elif raw.strip() and not is_noise(raw):
+            runs[-1].append(raw.strip())
+    return [run for run in runs if run]
+
+
+def _wrap_width(lines: Sequence[str]) -> int:
+    """The width at which the source wraps its lines (0 when it does not wrap): the 90th percentile length."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    return lengths[int(len(lengths) * 0.9)] if len(lengths) >= 10 else 0
+
+
+def _stands_as_heading(line: str, wrap: int) -> bool:
+    """A marker line that ends without punctuation well before the wrap width is a heading of its own."""
+    text = line.strip()
+    if not text or text[-1] in SENTENCE_END + "，,、":
+        return False
+    return len(text) <= 40 and (wrap == 0 or len(text) < 0.75 * wrap)
+
+
+def segment_paragraphs(notice_id: str, paragraphs: Sequence[str], normalized_notice: str):
+    """A document without numbering: each paragraph a clause (第1段, 第2段, …)."""
+    opened = []
+    for number, paragraph in enumerate((p.strip() for p in paragraphs if p.strip()), 1):
+        label = f"第{number}段"
+        opened.append(_OpenClause(None, f"{notice_id}/{label}", (label,), (), None, [paragraph]))
+    return _located(notice_id, opened, normalized_notice)
+
+
+def _located(notice_id: str, opened, normalized_notice: str) -> tuple[list[Clause], list[Anomaly]]:
     clauses: list[Clause] = []
     anomalies: list[Anomaly] = []
     cursor = 0
@@ -161,8 +203,8 @@ def segment_clauses(
         text = "".join(item.lines)
         needle = normalize(text)
         start = normalized_notice.find(needle, cursor)
-        if start < 0:
-            raise ValueError(f"clause {item.clause_id} not found in its notice text")
+        if start < 0:  # cannot happen: clause lines are consecutive kept lines of the same text (a bug if it does)
+            raise AssertionError(f"{item.clause_id}: 条款不在通知正文中（解析器内部错误）")
         cursor = start + len(needle)
         clause = Clause(
             clause_id=item.clause_id,

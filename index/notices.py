@@ -16,24 +16,43 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.clauses import MarkerSequence, match_marker, segment_clauses
+from index.clauses import MarkerSequence, match_marker, segment_clauses, segment_paragraphs
+from index.metadata import (
+    ISSUER_NAME,
+    find_date,
+    is_damaged_date,
+    is_date_line,
+    is_debris,
+    is_meta_line,
+    issuer_line,
+    level_of,
+    read_meta,
+    signed_line,
+)
 from index.normalize import normalize, tidy_line
-from index.records import Anomaly, AnomalyKind, Clause, Level, Notice
+from index.records import Anomaly, AnomalyKind, Clause, Notice
 from index.tasks import find_table_start, link_task_table
 
 _DOC_NUMBER = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fff]{1,8}[发函字])\s*[〔\[［(（]\s*(?P<year>\d{4})\s*[〕\]］)）]\s*(?P<num>\d{1,4})\s*号"
+    r"(?P<prefix>[\u4e00-\u9fff]{1,10})\s*[〔\[［(（]\s*(?P<year>\d{4})\s*[〕\]］)）]\s*(?P<num>\d{1,4})\s*号"
 )
-_TITLE = re.compile(r"^(?P<issuer>\S{2,20}?人民政府)?关于.{0,40}?(通知|意见|决定|方案|安排)$")
-_ISSUER_LINE = re.compile(r"^(?P<issuer>\S{2,20}?(人民政府|委员会))$")
-_HEADER_LINE = re.compile(r"^(?P<issuer>\S{2,20}?人民政府)文件$")
-_ADDRESSEE = re.compile(r"^各\S{0,80}[:：]$")
-_META = re.compile(
-    r"^(?P<key>索引号|主题分类|发文机关|成文日期|标题|发文字号|发布日期|主题词)\s*[:：]?\s*(?P<value>.*)$"
+# a 文号 whose brackets or number were lost (赣市发〔201737): its year is still readable, the rest is not
+_DAMAGED_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?P<year>(?:19|20)\d{2})\d*\s*$")
+_GENRES = r"(通知|意见|决定|方案|安排|要点|规划|办法|函|通报|报告|细则|措施)"
+_TITLE = re.compile(rf"^(?P<issuer>{ISSUER_NAME})?(关于|转发|印发).{{0,120}}?{_GENRES}$")
+# a document's own title without 关于, as an attached document states it: 绵竹市2025年安全生产工作要点
+_DOC_TITLE = re.compile(
+    r"^[\u4e00-\u9fff（）()“”《》—\-\d]{4,60}?(工作要点|实施方案|工作方案|行动方案|方案|规划|意见|通知)$"
 )
+_ADDRESSEE = re.compile(
+    r"^(?:[^\u4e00-\u9fff]{0,40}?|[^\s:：]{0,20}?)各\S{0,120}[:：]$|^\S{0,40}(各成员单位|各企业|各单位|各村|各有关单位)\S{0,60}[:：]$"
+)
+_LEADING_ISSUER = re.compile(
+    r"^([\u4e00-\u9fff]{2,30}?(?:人民政府|安全生产委员会|委员会|办公室|管理局|管委会))[“\u4e00-\u9fff]"
+)
+_YEAR_RANGE = re.compile(r"[（(]\s*(19|20)\d{2}\s*[—\-–~至]\s*(19|20)\d{2}\s*年\s*[）)]")
+_TRAILING_NUMBER = re.compile(r"\s*[（(](?P<number>[\u4e00-\u9fff]{1,10}[〔\[［]\d{4}[〕\]］]\d{1,4}号)[）)]$")
 _DATE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
-_DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-_ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 _ATTACHMENT_TITLE = re.compile(r"^附件\s*[:：]\s*(?P<title>.+?关于.+?)\.(doc|docx|pdf|wps)$", re.IGNORECASE)
 _BODY_YEAR = re.compile(
     r"(?:做好|抓好|加强)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*(?:全省|全市|全县|全区)?\s*(?:的)?\s*安全生产"
@@ -46,14 +65,15 @@ _YEAR_WINDOW = 150
 
 
 def is_noise(raw: str) -> bool:
-    """Lines that are page furniture, not notice text: URLs, metadata, attachments, signatures."""
+    """Lines that are page furniture, not notice text: URLs, metadata, attachments, signatures, dates."""
     line = raw.strip()
     return bool(
         re.match(r"^https?://", line)
         or line.startswith(("附件：", "附件:", "抄送：", "抄送:", "主题词"))
         or re.match(r"^[（(]此件", line)
-        or _META.match(line)
-        or _DATE_LINE.match(line)
+        or is_meta_line(line)
+        or is_date_line(line)
+        or is_debris(line)
         or (line.endswith("印发") and _DATE.search(line))
     )
 
@@ -63,10 +83,12 @@ def _is_signature(lines: Sequence[str], index: int) -> bool:
 
     The date check keeps a short paragraph end such as ``安全生产委员会`` from ending the notice.
     """
-    if not re.match(r"^\S{2,20}?人民政府$", tidy_line(lines[index])):
+    if signed_line(lines[index]):
+        return True
+    if issuer_line(tidy_line(lines[index])) is None:
         return False
     following = [tidy_line(line) for line in lines[index + 1 :] if line.strip()][:3]
-    return not following or any(_DATE.search(line) for line in following)
+    return not following or is_date_line(following[0])
 
 
 @dataclass
@@ -114,12 +136,12 @@ def _earliest_anchor(lines: Sequence[str], start: int, stop: int) -> int | None:
             continue
         following = next((tidy_line(x) for x in lines[index + 1 : stop] if x.strip()), "")
         if (
-            _META.match(line)
-            or _HEADER_LINE.match(line)
+            is_meta_line(line)
+            or (line.endswith("文件") and issuer_line(line))
             or _TITLE.match(line)
             or _DOC_NUMBER.fullmatch(line)
             or _ADDRESSEE.match(line)
-            or (_ISSUER_LINE.match(line) and following.startswith("关于"))
+            or (issuer_line(line) and following.startswith("关于"))
         ):
             return index
     return None
@@ -136,7 +158,7 @@ def _body_year(lines: Sequence[str]) -> int | None:
 
 @dataclass
 class _Front:
-    """What a notice's own front and end matter state."""
+    """What a notice's own front and end matter state, and what its web page's metadata block says."""
 
     title: str | None = None
     title_issuer: str | None = None
@@ -146,6 +168,8 @@ class _Front:
     doc_prefix: str | None = None
     date: str | None = None
     meta: dict[str, str] | None = None
+    damaged_dates: tuple[str, ...] = ()
+    damaged_numbers: tuple[str, ...] = ()
 
 
 def canonical_doc_number(text: str) -> tuple[str, str] | None:
@@ -156,19 +180,6 @@ def canonical_doc_number(text: str) -> tuple[str, str] | None:
     return f"{found.group('prefix')}〔{found.group('year')}〕{int(found.group('num'))}号", found.group("prefix")
 
 
-def _iso(found: re.Match[str]) -> str:
-    return f"{int(found.group('y')):04d}-{int(found.group('m')):02d}-{int(found.group('d')):02d}"
-
-
-def level_of(issuer: str) -> Level:
-    name = issuer.removesuffix("人民政府")
-    if name.endswith(("省", "自治区")) or name in {"北京市", "天津市", "上海市", "重庆市"}:
-        return Level.PROVINCE
-    if name.endswith(("县", "旗", "区")):
-        return Level.COUNTY
-    return Level.CITY
-
-
 @dataclass
 class ParsedNotice:
     notice: Notice
@@ -176,34 +187,36 @@ class ParsedNotice:
 
 
 def parse_notices(text: str, source: str) -> list[ParsedNotice]:
-    """Parse one source file's text into its notices and their clauses."""
+    """Parse one source file's text into its notices and their clauses.
+
+    Web page debris is blanked first (its lines stay, empty, so line numbers hold). A file
+    with no 一、（一）1. numbering at all is one notice indexed paragraph by paragraph.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = ["" if is_debris(line) else line for line in lines]
     segments = split_segments(lines)
-    drafts = [_draft(segment, source) for segment in segments]
-    drafts = [draft for draft in drafts if draft is not None]
+    drafts = [draft for draft in (_draft(segment) for segment in segments) if draft is not None]
     if not drafts:
-        raise ValueError(f"{source}: 没有找到编号条款（一、（一）1.），不像是一份安全生产工作通知")
+        drafts = [_unnumbered_draft(_Segment(lines, 0))]
     _fill_from_siblings(drafts)
     used: set[str] = set()
-    parsed = []
-    for draft in drafts:
-        parsed.append(_finish(draft, source, used))
-    return parsed
+    return [_finish(draft, source, used) for draft in drafts]
 
 
 @dataclass
 class _Draft:
     segment: _Segment
     front: _Front
-    preamble: list[str]
+    preamble: list[str | None]
     body: list[str]
     table: list[str]
     year: int | None
     issuer: str | None
     inferred: list[str]
+    numbered: bool = True
 
 
-def _draft(segment: _Segment, source: str) -> _Draft | None:
+def _draft(segment: _Segment) -> _Draft | None:
     lines = segment.lines
     table_start = find_table_start(lines)
     region_end = table_start if table_start is not None else len(lines)
@@ -220,19 +233,59 @@ def _draft(segment: _Segment, source: str) -> _Draft | None:
             body_end = index
             break
     front = _read_front(front_lines, lines[body_end:])
-    preamble = _preamble(front_lines)
     body = lines[first_heading:body_end]
     table = lines[table_start:] if table_start is not None else []
+    return _with_year_and_issuer(segment, front, _preamble(front_lines), body, table)
+
+
+def _unnumbered_draft(segment: _Segment) -> _Draft:
+    """A document with no numbering (a transmittal, a 提醒函): its front matter, then its paragraphs."""
+    lines = segment.lines
+    tidy = [tidy_line(line) for line in lines]
+    start = max((i + 1 for i, line in enumerate(tidy) if _ADDRESSEE.match(line)), default=0)
+    end = next((i for i in range(start, len(lines)) if _is_signature(lines, i)), len(lines))
+    front = _read_front(lines[:start], lines[end:])
+    paragraphs = [line for line in lines[start:end] if line.strip() and not is_noise(line)]
+    if start == 0:  # no addressee: skip the title block at the top
+        paragraphs = [p for p in paragraphs if not _is_front_matter(tidy_line(p))]
+    draft = _with_year_and_issuer(segment, front, [], paragraphs, [])
+    draft.numbered = False
+    return draft
+
+
+def _with_year_and_issuer(
+    segment: _Segment, front: _Front, preamble: list[str | None], body: list[str], table: list[str]
+) -> _Draft:
     inferred: list[str] = []
     year = _year_from_title(front.title)
-    if year is None:
-        year = _body_year(preamble + body)
-        if year is not None:
-            inferred.append("year")
+    # then the 文号's year, then the date's: a body names many years (到2035年, 比2008年下降)
     if year is None and front.doc_number:
         year = int(_DOC_NUMBER.search(front.doc_number).group("year"))
         inferred.append("year")
-    issuer = front.title_issuer or front.header_issuer or (front.meta or {}).get("发文机关") or front.signature_issuer
+    meta = front.meta or {}
+    if front.date is None and meta.get("written") and find_date(meta["written"]):
+        # the document's own date is missing or damaged; the page's 成文日期 is the next best source
+        front.date = find_date(meta["written"])
+        inferred.append("date")
+    if year is None and front.date:
+        year = int(front.date[:4])
+        inferred.append("year")
+    for damaged in (*front.damaged_dates, *front.damaged_numbers):
+        leading = re.search(r"(?:19|20)\d{2}", damaged)
+        if year is None and leading:  # 20171228: the day is lost, the year is not
+            year = int(leading.group())
+            inferred.append("year")
+    if year is None:
+        year = _body_year([line for line in preamble if line] + body)
+        if year is not None:
+            inferred.append("year")
+    # the document's own words first (title, header, signature); the web page's block only after them
+    issuer = front.title_issuer or front.header_issuer or front.signature_issuer
+    if issuer and front.signature_issuer and front.signature_issuer.replace(" ", "") == issuer.replace(" ", ""):
+        issuer = front.signature_issuer  # a joint issue as signed: 中共赣州市委 赣州市人民政府
+    if issuer is None and meta.get("issuer") and issuer_line(meta["issuer"]):
+        issuer = issuer_line(meta["issuer"])
+        inferred.append("issuer")
     return _Draft(segment, front, preamble, body, table, year, issuer, inferred)
 
 
@@ -241,72 +294,183 @@ def _top_level_one(raw: str) -> bool:
     return marker is not None and marker.level == 1 and marker.number == 1
 
 
+def _is_front_matter(line: str) -> bool:
+    return bool(
+        _TITLE.match(line)
+        or _DOC_NUMBER.fullmatch(line)
+        or issuer_line(line)
+        or _ADDRESSEE.match(line)
+        or _DOC_TITLE.match(line)
+        or is_noise(line)
+    )
+
+
+def _titles(lines: Sequence[str]) -> list[tuple[str, str | None, int]]:
+    """(title, issuer it names, index of its last line) for each title stated in `lines`.
+
+    A title broken over two or three lines is joined back (关于印发…的 / 通    知), with an
+    issuer line just above it (于都县人民政府办公室 / 关于印发…); a document's own title
+    without 关于 (绵竹市2025年安全生产工作要点) counts when it names a year.
+    """
+    found: list[tuple[str, str | None, int]] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        for span in (1, 2, 3):
+            part = lines[index : index + span]
+            joined = "".join(re.sub(r"\s", "", x) for x in part)
+            title = _TITLE.match(joined)
+            # a header line (政府文件, an issuer) is not the start of the title below it
+            if len(part) < span:
+                continue
+            if span > 1 and (issuer_line(line) or line.endswith("文件") or _TITLE.match(re.sub(r"\s", "", part[1]))):
+                continue
+            if title and len(part) == span:
+                issuer = issuer_line(title.group("issuer") or "") or title.group("issuer")
+                previous = lines[index - 1] if index else ""
+                if issuer is None and issuer_line(previous):
+                    issuer = issuer_line(previous)
+                    joined = re.sub(r"\s", "", previous) + joined
+                found.append((joined, issuer, index + span - 1))
+                index += span - 1
+                break
+        else:
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if _DOC_TITLE.match(line) and _YEAR_RANGE.fullmatch(following):
+                found.append((line + following, None, index + 1))  # 治本攻坚三年行动方案 / (2024—2026年)
+                index += 1
+            elif _DOC_TITLE.match(line) and (re.search(r"(19|20)\d{2}", line) or _LEADING_ISSUER.match(line)):
+                # 绵竹市2025年安全生产工作要点; 温州市鹿城区双屿镇人民政府“上海世博会”期间安全生产工作实施方案
+                leading = _LEADING_ISSUER.match(line)
+                found.append((line, issuer_line(leading.group(1)) if leading else None, index))
+        index += 1
+    return found
+
+
+def _own_title(titles: list[tuple[str, str | None, int]], lines: Sequence[str]) -> tuple[str, str | None] | None:
+    """The notice's own title: the last one followed by its 文号 or addressee (a cover notice's, a compilation
+    member's), else the last 关于… title, else the first."""
+    if not titles:
+        return None
+
+    def introduces(end: int) -> bool:
+        after = [line for line in lines[end + 1 : end + 3]]
+        return any(_ADDRESSEE.match(x) or _DOC_NUMBER.match(x.strip("（）()")) for x in after)
+
+    heading = [t for t in titles if introduces(t[2])]
+    about = [t for t in titles if "关于" in t[0] or t[0].startswith(("转发", "印发"))]
+    title, issuer, _ = (heading or about or titles[:1])[-1]
+    return title, issuer
+
+
+def _simplified(line: str) -> str:
+    """A line in simplified characters, for reading metadata (a mirror site may serve 國務院關于…)."""
+    import zhconv
+
+    return zhconv.convert(line, "zh-cn")
+
+
 def _read_front(front_lines: Sequence[str], end_lines: Sequence[str]) -> _Front:
-    front = _Front(meta={})
-    tidy = [tidy_line(line) for line in front_lines]
-    nonblank = [line for line in tidy if line]
-    titles: list[tuple[str, str | None]] = []
-    for position, line in enumerate(nonblank):
-        meta = _META.match(line)
-        if meta:
-            front.meta[meta.group("key")] = meta.group("value").strip()
+    front = _Front()
+    raw = [_simplified(line.strip()) for line in front_lines if line.strip()]
+    front.meta = read_meta(raw)
+    nonblank = [tidy_line(line) for line in raw if not is_meta_line(line)]
+    nonblank = [line.strip("《》") if line.startswith("《") and line.endswith("》") else line for line in nonblank]
+    own = []
+    for line in nonblank:
+        trailing = _TRAILING_NUMBER.search(line)
+        if trailing and len(line) > trailing.end() - trailing.start() + 4:
+            # 安徽省安全生产委员会关于印发…的通知 (皖安〔2024〕1号): the title and its 文号 on one line
+            parsed = canonical_doc_number(trailing.group("number"))
+            if parsed and front.doc_number is None:
+                front.doc_number, front.doc_prefix = parsed
+            line = line[: trailing.start()]
+        own.append(line)
+    for line in own:
+        if line.endswith("文件") and issuer_line(line) and front.header_issuer is None:
+            front.header_issuer = issuer_line(line)
             continue
-        header = _HEADER_LINE.match(line)
-        if header:
-            front.header_issuer = header.group("issuer")
-            continue
-        if _DOC_NUMBER.fullmatch(line) and front.doc_number is None:
-            front.doc_number, front.doc_prefix = canonical_doc_number(line)
-            continue
-        title = _TITLE.match(line)
-        if title:
-            issuer = title.group("issuer")
-            previous = nonblank[position - 1] if position else ""
-            if issuer is None and _ISSUER_LINE.match(previous):
-                issuer = previous
-                line = previous + line
-            titles.append((line, issuer))
-    if titles:
-        # the last title stated is the notice's own; an earlier one is a compilation's label
-        front.title, front.title_issuer = titles[-1]
-    if front.doc_number is None and front.meta.get("发文字号"):
-        parsed = canonical_doc_number(front.meta["发文字号"])
-        if parsed:
-            front.doc_number, front.doc_prefix = parsed
-    for raw in end_lines:
-        line = tidy_line(raw)
-        if front.signature_issuer is None and _ISSUER_LINE.match(line):
-            front.signature_issuer = line
+        at_start = _DOC_NUMBER.match(line.strip("（）()"))
+        if (
+            at_start
+            and front.doc_number is None
+            and (at_start.end() == len(line.strip("（）()")) or "：" in line or ":" in line)
+        ):
+            # alone on its line, or at the head of the addressee line (卫城管函发〔2018〕27号局机关各科室：)
+            front.doc_number, front.doc_prefix = canonical_doc_number(at_start.group())
+        damaged = _DAMAGED_DOC_NUMBER.match(line)
+        if damaged and front.doc_number is None:
+            front.damaged_numbers += (line,)
+    chosen = _own_title(_titles(own), own)
+    if chosen:
+        front.title, front.title_issuer = chosen
+        if front.title_issuer is None:
+            front.title_issuer = issuer_line(re.split(r"关于|转发|印发|\d{4}年", front.title)[0] or "-")
+    # a signature in the front matter: a cover notice signed before the document it issues
+    dates = []
+    for position, line in enumerate(own):
+        if is_date_line(line):
+            if is_damaged_date(line):
+                front.damaged_dates += (line.strip(),)
+            elif find_date(line):
+                dates.append(find_date(line))
+            if position and issuer_line(own[position - 1]) and front.signature_issuer is None:
+                front.signature_issuer = issuer_line(own[position - 1])
+    for raw_line in (*front_lines, *end_lines):
+        signed = signed_line(_simplified(raw_line))
+        if signed:
+            front.signature_issuer = front.signature_issuer or signed[0]
+            dates.append(signed[1])
+    end = [_simplified(tidy_line(raw)) for raw in end_lines if raw.strip()]
+    for line in end:
+        if front.signature_issuer is None and issuer_line(line):
+            front.signature_issuer = issuer_line(line)
         attachment = _ATTACHMENT_TITLE.match(line)
         if attachment and front.title is None:
             front.title = attachment.group("title")
-            front.title_issuer = _TITLE.match(front.title).group("issuer") if _TITLE.match(front.title) else None
-        if front.date is None and _DATE_LINE.match(line):
-            front.date = _iso(_DATE.search(line))
-    if front.date is None and front.meta.get("成文日期") and _ISO_DATE.search(front.meta["成文日期"]):
-        front.date = _iso(_ISO_DATE.search(front.meta["成文日期"]))
-    if front.date is None:
-        for raw in end_lines:
-            line = tidy_line(raw)
-            if line.endswith("印发") and _DATE.search(line):
-                front.date = _iso(_DATE.search(line))
+            title = _TITLE.match(front.title)
+            front.title_issuer = title.group("issuer") if title else None
+        if is_date_line(line):
+            if is_damaged_date(line):
+                front.damaged_dates += (line,)
+            elif find_date(line):
+                dates.append(find_date(line))
+    for line in end:
+        if line.endswith("印发") and find_date(line):
+            dates.append(find_date(line))
+    front.date = dates[0] if dates else None
+    if front.doc_number is None:
+        for source in (front.meta.get("doc_number"), *(own[:8])):
+            parsed = canonical_doc_number(source or "")
+            if parsed:
+                front.doc_number, front.doc_prefix = parsed
                 break
     return front
 
 
-def _preamble(front_lines: Sequence[str]) -> list[str]:
-    """Body text before 一、: what follows the addressee line (or all non-front-matter text)."""
+def _preamble(front_lines: Sequence[str]) -> list[str | None]:
+    """Body text before 一、: what follows the addressee line (or all non-front-matter text).
+
+    A skipped line (a signature, the issued document's title) between two kept ones is a
+    None, so the preamble is cut there: each run is contiguous in the notice's text.
+    """
     tidy = [tidy_line(line) for line in front_lines]
     addressee = max((i for i, line in enumerate(tidy) if _ADDRESSEE.match(line)), default=None)
     candidates = front_lines[addressee + 1 :] if addressee is not None else front_lines
-    kept = []
+    kept: list[str | None] = []
     for raw in candidates:
         line = tidy_line(raw)
-        if not line or is_noise(raw) or _TITLE.match(line) or _DOC_NUMBER.fullmatch(line):
+        if not line:
             continue
-        if _ISSUER_LINE.match(line) or _HEADER_LINE.match(line) or _ADDRESSEE.match(line):
+        if is_noise(raw):
+            continue  # noise is not in the notice's text at all, so it is no gap
+        if _is_front_matter(line) or _titles([line]):
+            if kept and kept[-1] is not None:
+                kept.append(None)
             continue
         kept.append(raw)
+    while kept and kept[-1] is None:
+        kept.pop()
     return kept
 
 
@@ -331,28 +495,52 @@ def _fill_from_siblings(drafts: list[_Draft]) -> None:
                 draft.inferred.append("issuer")
 
 
+UNKNOWN_ISSUER = "发文机关不详"
+_ON_SAFETY = re.compile(r"安全|应急|消防|灾害|事故|隐患")
+
+
 def _finish(draft: _Draft, source: str, used_ids: set[str]) -> ParsedNotice:
     where = f"{source} 第{draft.segment.first_line + 1}行起"
-    if draft.issuer is None:
-        raise ValueError(f"{where}: 找不到发文机关（标题、文头或落款）")
+    if not draft.numbered and (draft.year is None or not _ON_SAFETY.search("".join(draft.segment.lines))):
+        raise ValueError(
+            f"{source}: 没有找到编号条款（一、（一）1.），也没有写明年份或安全生产、应急、消防的内容，不像是一份安全生产工作文件"
+        )
     if draft.year is None:
-        raise ValueError(f"{where}: 找不到通知所针对的年份")
-    base_id = f"{draft.issuer.removesuffix('人民政府')}-{draft.year}"
+        raise ValueError(f"{where}: 找不到通知所针对的年份（标题、正文、文号和日期都没有写明年份）")
+    missing = []
+    issuer = draft.issuer
+    if issuer is None:
+        issuer = UNKNOWN_ISSUER
+        missing.append("issuer")
+    base_id = f"{issuer.removesuffix('人民政府').replace(' ', '')}-{draft.year}"
     notice_id, suffix = base_id, 2
     while notice_id in used_ids:
         notice_id, suffix = f"{base_id}-{suffix}", suffix + 1
     used_ids.add(notice_id)
-    normalized_text = normalize("\n".join(draft.segment.lines))
-    clauses, anomalies = segment_clauses(notice_id, draft.preamble, draft.body, normalized_text, is_noise)
+    kept = [line for line in draft.segment.lines if not is_noise(line)]
+    normalized_text = normalize("\n".join(kept))
+    if draft.numbered:
+        clauses, anomalies = segment_clauses(notice_id, draft.preamble, draft.body, normalized_text, is_noise)
+    else:
+        clauses, anomalies = segment_paragraphs(notice_id, draft.body, normalized_text)
+        anomalies.append(Anomaly(AnomalyKind.NO_NUMBERING, notice_id, None, "没有一、（一）1.编号，按段落索引"))
     if draft.table:
         clauses, table_anomalies = link_task_table(notice_id, clauses, draft.table)
         anomalies.extend(table_anomalies)
     for field_name in draft.inferred:
         anomalies.append(Anomaly(AnomalyKind.INFERRED_METADATA, notice_id, None, field_name))
+    if draft.front.doc_number is None:
+        missing.append("doc_number")
+    if draft.front.date is None:
+        missing.append("date")
+    for field_name in missing:
+        anomalies.append(Anomaly(AnomalyKind.MISSING_METADATA, notice_id, None, field_name))
+    for text in (*draft.front.damaged_dates, *draft.front.damaged_numbers):
+        anomalies.append(Anomaly(AnomalyKind.DAMAGED_DATE, notice_id, None, text))
     notice = Notice(
         notice_id=notice_id,
-        issuer=draft.issuer,
-        level=level_of(draft.issuer),
+        issuer=issuer,
+        level=level_of(issuer),
         year=draft.year,
         doc_number=draft.front.doc_number,
         title=draft.front.title,
@@ -363,3 +551,25 @@ def _finish(draft: _Draft, source: str, used_ids: set[str]) -> ParsedNotice:
         anomalies=tuple(anomalies),
     )
     return ParsedNotice(notice, clauses)
+
+
+_FIELD_NAMES = {"issuer": "发文机关", "year": "年份", "doc_number": "文号", "date": "成文日期"}
+
+
+def recognition_summary(notice: Notice) -> str:
+    """In Chinese, what was recognized in a notice and what was not: for the person who uploaded it."""
+    inferred = set(notice.inferred)
+    missing = {a.detail for a in notice.anomalies if a.kind is AnomalyKind.MISSING_METADATA}
+    parts = []
+    values = {"issuer": notice.issuer, "year": f"{notice.year}年", "doc_number": notice.doc_number, "date": notice.date}
+    for field, name in _FIELD_NAMES.items():
+        if field in missing:
+            parts.append(f"{name}：未找到")
+        else:
+            parts.append(f"{name}：{values[field]}" + ("（推定）" if field in inferred else ""))
+    if any(a.kind is AnomalyKind.NO_NUMBERING for a in notice.anomalies):
+        parts.append("没有一、（一）1.编号，已按段落索引")
+    damaged = [a.detail for a in notice.anomalies if a.kind is AnomalyKind.DAMAGED_DATE]
+    if damaged:
+        parts.append("原文日期或文号有损坏：" + "、".join(damaged))
+    return "；".join(parts)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from index.records import Clause
 
-SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
+# a line break inside a clause separates a heading from the text below it (see index.clauses)
+SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
 # Long enough for a sentence and its neighbour, short enough to stay on one topic.
 PASSAGE_CHARS = 160
 

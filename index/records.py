@@ -10,9 +10,11 @@ from typing import Any
 class Level(StrEnum):
     """Administrative level of the issuing government."""
 
+    NATIONAL = "国家"
     PROVINCE = "省"
     CITY = "市"
     COUNTY = "县"
+    TOWN = "乡镇"
 
 
 class AnomalyKind(StrEnum):
@@ -23,6 +25,9 @@ class AnomalyKind(StrEnum):
     TRADITIONAL_CHAR = "traditional_char"  # a traditional character in a simplified text
     UNLINKED_TASK = "unlinked_task"  # a task-table row whose clause was not found
     INFERRED_METADATA = "inferred_metadata"  # a field the notice does not state, taken from elsewhere
+    MISSING_METADATA = "missing_metadata"  # a field found nowhere (issuer, 文号, date)
+    DAMAGED_DATE = "damaged_date"  # a date that lost characters (2024613日): reported, not guessed
+    NO_NUMBERING = "no_numbering"  # no 一、（一）1. numbering: indexed paragraph by paragraph
 
 
 @dataclass(frozen=True)

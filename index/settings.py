@@ -15,7 +15,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The parsing code itself shapes the clause index: its source is hashed into the
 # index folder name, so an index built by older code is never reused.
-_PARSER_MODULES = ("read.py", "notices.py", "clauses.py", "tasks.py", "normalize.py", "records.py")
+_PARSER_MODULES = (
+    "read.py",
+    "notices.py",
+    "metadata.py",
+    "clauses.py",
+    "tasks.py",
+    "normalize.py",
+    "records.py",
+    "lexicon/gazetteer.tsv",
+)
 
 
 def parser_fingerprint() -> str:

@@ -71,8 +71,22 @@ def test_half_width_markers_are_clauses(corpus: Corpus) -> None:
 def test_broken_lines_are_joined_without_invented_characters(corpus: Corpus) -> None:
     # the 2009 source breaks "安全" across lines, with a blank line between
     clause = corpus.clause("山西省-2009/一")
-    assert "\n" not in clause.text
-    assert "牢固树立“发展经济是政绩、抓好安全生产也是政绩”的理念" in clause.text
+    _heading, _, body = clause.text.partition("\n")
+    assert "\n" not in body
+    assert "牢固树立“发展经济是政绩、抓好安全生产也是政绩”的理念" in body
+
+
+@pytest.mark.parametrize(
+    ("clause_id", "heading"),
+    [("山西省-2009/一", "一、牢固确立安全发展的理念"), ("山西省-2009/八", "八、加强安全生产应急管理")],
+)
+def test_a_heading_on_its_own_line_is_not_glued_to_the_sentence_below(corpus: Corpus, clause_id, heading) -> None:
+    from index.passages import split_sentences
+
+    clause = corpus.clause(clause_id)
+    assert clause.text.startswith(heading + "\n")
+    assert split_sentences(clause.text)[0].strip() == heading
+    assert clause.headings[-1] == heading.split("、", 1)[1]
 
 
 def test_urls_inside_a_clause_are_not_clause_text(corpus: Corpus) -> None:

@@ -90,3 +90,13 @@ def test_notice_text_with_markup_is_escaped() -> None:
     )
     page = citation_cards(Answer("q", "a", False, Mode.EXTRACTIVE, (citation,)))
     assert "<script>" not in page and "&lt;script&gt;" in page and "<b>标题</b>" not in page
+
+
+def test_an_upload_says_what_was_and_was_not_recognized(library) -> None:
+    from tests.test_real_documents import FIXTURES
+
+    message = library.add("beijing-2003.txt", (FIXTURES / "beijing-2003.txt").read_bytes())
+    assert "发文机关：未找到" in message and "文号：未找到" in message and "已按段落索引" in message
+    assert "发文机关不详-2003" in {n.notice_id for n in library.corpus.notices}
+    message = library.add("dalate.txt", (FIXTURES / "dalate-saw-2024.txt").read_bytes())
+    assert "达安委会发〔2024〕8号" in message and "成文日期：2024-06-13（推定）" in message and "2024613日" in message
