@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from index.metadata import places_in
 from index.normalize import normalize
 from index.records import Level, Notice
 from index.tokenize import LEXICON
@@ -68,17 +69,23 @@ class ScopeReader:
         self.current_year = current_year
 
     @cached_property
-    def _issuer_names(self) -> list[tuple[str, str]]:
-        """(name as written in questions, issuer), longest first."""
-        names = []
+    def _issuer_names(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(name as written in questions, the issuers it names), longest first.
+
+        An issuer is named by its full name, by its name without 人民政府, and by the place it
+        governs (its innermost division: 陕西省 or 陕西 for 陕西省安全生产委员会), so a question
+        naming a place reaches every issuer of that place.
+        """
+        names: dict[str, set[str]] = {}
         for issuer in {n.issuer for n in self.notices}:
             place = issuer.removesuffix("人民政府")
-            names.append((issuer, issuer))
-            names.append((place, issuer))
-            short = re.sub(r"(省|市|县|区|自治区)$", "", place)
-            if len(short) >= 2:
-                names.append((short, issuer))
-        return sorted(names, key=lambda item: -len(item[0]))
+            divisions = places_in(issuer)
+            if divisions:
+                place = divisions[-1].name
+            for name in (issuer, issuer.removesuffix("人民政府"), place, re.sub(r"(省|市|县|区|自治区)$", "", place)):
+                if len(name) >= 2:
+                    names.setdefault(name, set()).add(issuer)
+        return sorted(((name, tuple(sorted(found))) for name, found in names.items()), key=lambda item: -len(item[0]))
 
     @cached_property
     def _places(self) -> list[str]:
@@ -93,7 +100,7 @@ class ScopeReader:
             names.append(full.strip())
             names.extend(s for s in short.split() if len(s) >= 2)
         for line in _lexicon_lines("gazetteer.tsv"):
-            full, _, level = line.partition("\t")
+            full, level = line.split("\t")[:2]
             names.append(full)
             if level.strip() in ("省", "市"):
                 short = _SUFFIX.sub("", full)
@@ -102,9 +109,28 @@ class ScopeReader:
         return sorted(set(names), key=len, reverse=True)
 
     @cached_property
-    def _province_issuer(self) -> str | None:
-        provinces = {n.issuer for n in self.notices if n.level is Level.PROVINCE}
-        return provinces.pop() if len(provinces) == 1 else None
+    def _province_issuers(self) -> tuple[str, ...]:
+        """The issuers 省里/全省 refers to: those of the library's home province.
+
+        With one province that is it; with several, the home province is the one most of the
+        library's city and county notices lie in (a user collects the notices around them).
+        """
+        by_province: dict[str, set[str]] = {}
+        local: dict[str, int] = {}
+        for notice in self.notices:
+            divisions = places_in(notice.issuer)
+            if not divisions:
+                continue
+            if notice.level is Level.PROVINCE:
+                by_province.setdefault(divisions[0].province, set()).add(notice.issuer)
+            else:
+                local[divisions[0].province] = local.get(divisions[0].province, 0) + 1
+        if len(by_province) > 1:
+            ranked = sorted(by_province, key=lambda province: -local.get(province, 0))
+            if local.get(ranked[0], 0) == local.get(ranked[1], 0):
+                return ()  # no home province to tell: 省里 names no notice
+            by_province = {ranked[0]: by_province[ranked[0]]}
+        return tuple(sorted(next(iter(by_province.values())))) if by_province else ()
 
     def read(self, question: str, filters: Filters | None = None) -> Scope:
         """The notices `question` is about, on its own (see `assistant.context` for follow-ups)."""
@@ -116,13 +142,13 @@ class ScopeReader:
         mentions: list[str] = []
         issuers: list[str] = []
         masked = text
-        for name, issuer in self._issuer_names:
+        for name, named in self._issuer_names:
             if name in masked:
-                issuers.append(issuer)
+                issuers.extend(named)
                 mentions.append(name)
                 masked = masked.replace(name, "□")
-        if self._province_issuer and any(word in masked for word in _PROVINCE_WORDS):
-            issuers.append(self._province_issuer)
+        if self._province_issuers and any(word in masked for word in _PROVINCE_WORDS):
+            issuers.extend(self._province_issuers)
             mentions.extend(word for word in _PROVINCE_WORDS if word in masked)
         unknown = []
         for place in self._places:
@@ -137,7 +163,7 @@ class ScopeReader:
                 years.append(self.current_year + offset)
                 mentions.append(word)
                 relative = True
-        issuers = list(dict.fromkeys(issuers))
+        issuers = _narrowed_by_organ(list(dict.fromkeys(issuers)), text)
         years = list(dict.fromkeys(years))
         return Scope(tuple(issuers), tuple(years), relative, tuple(unknown), mentions=tuple(mentions))
 
@@ -179,6 +205,30 @@ _SUFFIX = re.compile(
     r"(省|市|地区|盟|特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|"
     r"(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$"
 )
+
+
+# Words for the organ that issued a notice, and how issuers' names write it.
+_ORGANS = (
+    (("安委办", "安委会办公室", "安全生产委员会办公室"), ("安全生产委员会办公室", "安委会办公室")),
+    (("安委会", "安全生产委员会"), ("安全生产委员会", "安委会")),
+    (("应急局", "应急管理局", "应急厅", "应急管理厅"), ("应急管理局", "应急管理厅")),
+    (("政府办", "办公室", "办公厅"), ("办公室", "办公厅")),
+    (("人民政府", "市政府", "县政府", "省政府", "区政府"), ("人民政府",)),
+)
+
+
+def _narrowed_by_organ(issuers: list[str], text: str) -> list[str]:
+    """陕西省安委会…: of the issuers a place names, those of the organ the question names, if any."""
+    if len(issuers) < 2:
+        return issuers
+    for words, forms in _ORGANS:
+        if any(word in text for word in words):
+            chosen = [i for i in issuers if any(form in i for form in forms)]
+            if forms in (("人民政府",), ("安全生产委员会", "安委会")):
+                chosen = [i for i in chosen if not i.endswith(("办公室", "办公厅"))]  # the organ itself, not its office
+            if chosen:
+                return chosen
+    return issuers
 
 
 def _stands_alone(text: str, place: str) -> bool:

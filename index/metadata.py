@@ -245,6 +245,7 @@ def signed_line(line: str) -> tuple[str, str] | None:
 class Division:
     name: str
     level: Level
+    province: str
 
 
 @cache
@@ -254,8 +255,8 @@ def _gazetteer() -> dict[str, Division]:
     for line in (LEXICON / "gazetteer.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        full, _, level = line.partition("\t")
-        names[full] = Division(full, levels[level.strip()])
+        full, level, province = [*line.split("\t"), "", ""][:3]
+        names[full] = Division(full, levels[level.strip()], province.strip() or full)
     return names
 
 

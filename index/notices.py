@@ -26,6 +26,7 @@ from index.metadata import (
     is_meta_line,
     issuer_line,
     level_of,
+    places_in,
     read_meta,
     signed_line,
 )
@@ -199,8 +200,29 @@ def parse_notices(text: str, source: str) -> list[ParsedNotice]:
     if not drafts:
         drafts = [_unnumbered_draft(_Segment(lines, 0))]
     _fill_from_siblings(drafts)
+    for draft in drafts:
+        _fill_from_file_name(draft, source)
     used: set[str] = set()
     return [_finish(draft, source, used) for draft in drafts]
+
+
+def _fill_from_file_name(draft: _Draft, source: str) -> None:
+    """The weakest source: a file named 大同市人民政府2025年安全生产工作通知.docx names its issuer and year."""
+    stem = _simplified(source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    if draft.issuer is None:
+        compact = re.sub(r"[\s_\-]", "", stem)
+        # only a name that starts with a place: a bare 安委会 or 通知 in a file name says nothing
+        for start in range(len(compact)):
+            named = re.match(ISSUER_NAME, compact[start:])
+            if named and places_in(named.group()) and issuer_line(named.group()):
+                draft.issuer = issuer_line(named.group())
+                draft.inferred.append("issuer")
+                break
+    if draft.year is None:
+        year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", stem)
+        if year:
+            draft.year = int(year.group(1))
+            draft.inferred.append("year")
 
 
 @dataclass

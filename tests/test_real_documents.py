@@ -104,3 +104,17 @@ def test_the_whole_folder_builds_as_a_user_would(tmp_path: Path) -> None:
     for clause in corpus.clauses:
         notice = corpus.notice(clause.notice_id)
         assert notice.normalized_text[clause.start : clause.end] == normalize(clause.text), clause.clause_id
+
+
+def test_the_file_name_is_the_last_source_and_is_said_to_be_one() -> None:
+    text = "各乡镇人民政府：\n现将有关事项通知如下，请做好安全生产工作。\n请抓好落实。\n"
+    notice = parse_notices(text, "2024年-平遥县安委会-通知.txt")[0].notice
+    assert (notice.issuer, notice.year) == ("平遥县安委会", 2024)
+    assert set(notice.inferred) == {"issuer", "year"}
+    stated = parsed("lanzhou-saw-2025.txt").notice  # what the document says wins over any file name
+    assert (
+        parse_notices((FIXTURES / "lanzhou-saw-2025.txt").read_text(encoding="utf-8"), "大同市人民政府2020.txt")[
+            0
+        ].notice.issuer
+        == stated.issuer
+    )
