@@ -64,7 +64,7 @@ def _quiz(assistant, args) -> int:
     if assistant.chat_model is not None:  # optional LLM mode: rewrites kept only when they pass the same checks
         from assistant.quiz import llm_items
 
-        items, dropped = llm_items(assistant.chat_model, items, assistant.corpus)
+        items, dropped = llm_items(assistant.chat_model, items, assistant.corpus, assistant.claims)
         print(f"大模型改写未通过核对、已保留原题：{dropped} 题", file=sys.stderr)
     if args.out is None:
         print(

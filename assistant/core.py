@@ -22,6 +22,7 @@ from assistant.answer import (
     trim_quote,
     units_sentence,
 )
+from assistant.claims import ClaimChecker
 from assistant.metadata import NoticeField, asked_field, opening, statement
 from assistant.retrieve import Retrieval, Retriever, open_retriever
 from assistant.scope import Filters
@@ -77,6 +78,7 @@ class Assistant:
         self.settings = settings
         self.extractor = Extractor(retriever)
         self.chat_model = chat_model
+        self.claims = ClaimChecker(retriever.tokenizer)
 
     @classmethod
     def open(cls, settings: Settings, progress=lambda message: None, embeddings=None, chat_model=None) -> Assistant:
@@ -107,7 +109,15 @@ class Assistant:
             if self.chat_model is not None:
                 from assistant.llm import llm_answer
 
-                answer = llm_answer(self.chat_model, question, retrieval, answer, self.corpus)
+                answer = llm_answer(
+                    self.chat_model,
+                    question,
+                    retrieval,
+                    answer,
+                    self.corpus,
+                    self.claims,
+                    self.settings.llm_timeout_s,
+                )
         answer = self._verified(answer, retrieved)
         timings = {**retrieval.timings_ms, "total": round((time.perf_counter() - started) * 1000, 2)}
         return replace(answer, retrieved=retrieved, timings_ms=timings)

@@ -358,12 +358,17 @@ def _fmt(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def llm_items(chat_model, items: Sequence[QuizItem], corpus: Corpus) -> tuple[list[QuizItem], int]:
+def llm_items(chat_model, items: Sequence[QuizItem], corpus: Corpus, checker=None) -> tuple[list[QuizItem], int]:
     """Optional LLM mode: the model rewrites each item from the same source quote; a rewrite that fails
-    `check_item` is dropped (the offline item is kept in its place). Returns the items and how many were dropped."""
+    `check_item`, or whose stem, key or explanation claims what the quote does not say (`ClaimChecker`),
+    is dropped (the offline item is kept in its place). Returns the items and how many were dropped."""
     import json as json_module
 
+    from assistant.claims import ClaimChecker, plain
     from assistant.prompts import load_prompt
+    from index.tokenize import Tokenizer
+
+    checker = checker or ClaimChecker(Tokenizer())
 
     template = load_prompt("quiz", {"quiz_type", "source", "quote"})
     result, dropped = [], 0
@@ -376,16 +381,18 @@ def llm_items(chat_model, items: Sequence[QuizItem], corpus: Corpus) -> tuple[li
             options = data.get("options")
             candidate = QuizItem(
                 type=item.type,
-                stem=str(data["stem"]),
-                options={str(k): str(v) for k, v in options.items()} if isinstance(options, dict) else None,
+                stem=plain(str(data["stem"])),
+                options={str(k): plain(str(v)) for k, v in options.items()} if isinstance(options, dict) else None,
                 answer=data["answer"],
-                explanation=str(data.get("explanation", "")),
+                explanation=plain(str(data.get("explanation", ""))),
                 clause_id=item.clause_id,
                 notice=item.notice,
                 path=item.path,
                 quote=item.quote,
             )
-            sound = _shape_ok(candidate) and not check_item(candidate, corpus)
+            sound = (
+                _shape_ok(candidate) and not check_item(candidate, corpus) and _claims_hold(candidate, corpus, checker)
+            )
         except Exception:  # a malformed or failed reply is dropped like an unsupported one
             sound = False
         if sound:
@@ -394,6 +401,22 @@ def llm_items(chat_model, items: Sequence[QuizItem], corpus: Corpus) -> tuple[li
             dropped += 1
             result.append(item)
     return result, dropped
+
+
+def _claims_hold(item: QuizItem, corpus: Corpus, checker) -> bool:
+    """What a rewritten item asserts as true — a true statement, the keyed options, the explanation — is what
+    its quote says (a false statement is meant to be false, so only its explanation is held to the quote)."""
+    from assistant.claims import Claim
+
+    asserted = [item.explanation]
+    if item.type is QuizType.JUDGE and item.answer is True:
+        asserted.append(item.stem)
+    if item.options and isinstance(item.answer, str):
+        asserted.extend(item.options.get(key, "") for key in item.answer)
+    clause = corpus.clause(item.clause_id).text
+    claims = [Claim(text, ((1, item.quote),)) for text in asserted if text and text.strip()]
+    meta = f"{item.notice.issuer}{item.notice.year}年{item.notice.doc_number or ''}{item.notice.display_title}"
+    return all(claim.problem is None for claim in checker.check(claims, {1: clause}, item.quote, meta))
 
 
 def _shape_ok(item: QuizItem) -> bool:

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(default=None, description="Endpoint of the chat model, if not the default.")
     llm_api_key: SecretStr | None = Field(default=None, description="API key for an OpenAI-compatible endpoint.")
     llm_temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature of the chat model.")
+    llm_timeout_s: float = Field(
+        default=8.0,
+        gt=0,
+        le=120,
+        description="Seconds a chat model may take for one answer; after that the extractive answer is given.",
+    )
     current_year: int | None = Field(
         default=None, description="The year 今年 refers to; None means the calendar year of today."
     )
