@@ -40,10 +40,13 @@ _DEBRIS = re.compile(
 )
 
 
+_DEBRIS_MAX_CHARS = 300
+
+
 def is_debris(line: str) -> bool:
-    """A line of web page furniture around a document, not part of it."""
+    """A line of web page furniture around a document, not part of it (always short: a long line is text)."""
     text = line.strip()
-    return bool(text) and bool(_DEBRIS.search(text))
+    return bool(text) and len(text) <= _DEBRIS_MAX_CHARS and bool(_DEBRIS.search(text))
 
 
 # Website metadata: each canonical field and the keys sites use for it.
@@ -86,7 +89,7 @@ _LINE_START = re.compile(rf"^\s*(?:[-·•*]\s*)?【?\s*(?:{_KEY_PATTERN})\s*】
 
 def is_meta_line(line: str) -> bool:
     """A line of a website's metadata block (it starts with a known key)."""
-    return bool(_LINE_START.match(line))
+    return len(line) <= _DEBRIS_MAX_CHARS and bool(_LINE_START.match(line))
 
 
 def read_meta(lines: Sequence[str]) -> dict[str, str]:

@@ -11,6 +11,10 @@ import zipfile
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+# Bounds on what a file may unpack to: a notice's .docx is a few MB at most, a PDF a few hundred pages.
+MAX_UNPACKED_BYTES = 100_000_000
+MAX_COMPRESSION_RATIO = 200
+MAX_PDF_PAGES = 500
 
 
 class ReadError(ValueError):
@@ -99,9 +103,28 @@ def _plausible_chinese(text: str) -> bool:
     return common >= len(cjk) * 0.9
 
 
+def _check_archive(data: bytes, name: str) -> None:
+    """Refuse a zip bomb and XML entity declarations before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_COMPRESSION_RATIO * max(len(data), 1):
+                raise ReadError(f"{name}: .docx 解压后异常巨大（{unpacked / 1e6:.0f} MB），疑似压缩炸弹，已拒绝")
+            for member in members:
+                if member.filename.endswith(".xml") or member.filename.endswith(".rels"):
+                    with archive.open(member) as stream:
+                        head = stream.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise ReadError(f"{name}: .docx 含有 XML 实体声明（正常文档不会有），已拒绝")
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+        raise ReadError(f"{name}: .docx 压缩包已损坏或加密，无法打开（{type(error).__name__}）") from None
+
+
 def _read_docx(data: bytes, name: str) -> str:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReadError(f"{name}: 不是有效的 .docx 文件（.docx 应为 zip 压缩包，可能已损坏或扩展名错误）")
+    _check_archive(data, name)
     try:
         import docx
     except ImportError as error:  # pragma: no cover - declared dependency
@@ -130,9 +153,17 @@ def _read_pdf(data: bytes, name: str) -> str:
         raise ReadError(f"{name}: 不是有效的 PDF 文件（缺少 %PDF 文件头）")
     try:
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ReadError(f"{name}: PDF 已加密，请先去掉密码保护再上传")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise ReadError(f"{name}: PDF 页数过多（{len(reader.pages)} 页，上限 {MAX_PDF_PAGES} 页）")
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError) as error:
+    except ReadError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as error:
         raise ReadError(f"{name}: PDF 文件已损坏，无法读取（{type(error).__name__}）") from None
+    except Exception as error:  # a malformed PDF can fail anywhere inside the library; never a crash
+        raise ReadError(f"{name}: PDF 文件无法读取（{type(error).__name__}）") from None
     text = "\n".join(pages)
     if not text.strip():
         raise ReadError(f"{name}: PDF 中没有可提取的文字（可能是扫描件，需要先做文字识别）")

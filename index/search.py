@@ -22,7 +22,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
-from index.embed import CORPUS_STATIC, VectorCache, load_embeddings, train_corpus_static
+from index.embed import CORPUS_STATIC, EmbeddingError, VectorCache, load_embeddings, train_corpus_static
 from index.passages import PASSAGE_CHARS, Passage, clause_passages, is_heading_only
 from index.settings import Settings
 from index.store import Corpus
@@ -173,7 +173,15 @@ def ensure_search_index(
         meta = {}
     if meta.get("corpus_key") != key:
         _build(settings, corpus, tokenizer, root, key, progress, embeddings)
-    return _load(settings, root, tokenizer, embeddings)
+    try:
+        return _load(settings, root, tokenizer, embeddings)
+    except (OSError, ValueError, KeyError, RuntimeError, TypeError) as error:
+        # a damaged index file (a killed build, a full disk): rebuild once rather than answer from it
+        if isinstance(error, EmbeddingError):
+            raise
+        progress(f"检索索引文件损坏（{type(error).__name__}），正在重建…")
+        _build(settings, corpus, tokenizer, root, key, progress, embeddings)
+        return _load(settings, root, tokenizer, embeddings)
 
 
 def _build(

@@ -128,7 +128,7 @@ def build(settings: Settings, progress: Progress = lambda message: None, skip_ba
                 raise ReadError(f"{path.name}: 文件过大（上限 {settings.max_file_bytes / 1e6:.1f} MB）")
             data = path.read_bytes()
             digest = sha256_bytes(data)
-            if (files_dir / f"{digest}.json").exists() or digest in pending:
+            if _readable(files_dir / f"{digest}.json") or digest in pending:
                 reused.append(path.name)
                 progress(f"{prefix}: 未变化，沿用已有索引")
             else:
@@ -170,11 +170,16 @@ def load(settings: Settings) -> Corpus:
     for name, digest in manifest.items():
         try:
             payload = json.loads((root / "files" / f"{digest}.json").read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
-            raise IndexNotReady(f"索引文件损坏（{name}）：请重新运行 python -m index build（{error}）") from None
-        for notice_data in payload["notices"]:
-            notice = Notice.from_dict(notice_data)
-            own = [Clause.from_dict(item) for item in payload["clauses"] if item["notice_id"] == notice.notice_id]
+            parsed = []
+            for notice_data in payload["notices"]:
+                notice = Notice.from_dict(notice_data)
+                own = [Clause.from_dict(item) for item in payload["clauses"] if item["notice_id"] == notice.notice_id]
+                parsed.append((notice, own))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise IndexNotReady(
+                f"索引文件损坏（{name}）：请重新运行 python -m index build，会自动重建（{type(error).__name__}）"
+            ) from None
+        for notice, own in parsed:
             notice, own = _unique_notice(notice, own, used)
             notices.append(notice)
             clauses.extend(own)
@@ -202,6 +207,15 @@ def _unique_notice(notice: Notice, clauses: list[Clause], used: set[str]) -> tup
 
 def _payload(notices: list[Notice], clauses: list[Clause]) -> dict:
     return {"notices": [n.to_dict() for n in notices], "clauses": [c.to_dict() for c in clauses]}
+
+
+def _readable(path: Path) -> bool:
+    """A cached parse that loads; a truncated or damaged one (a killed build, a full disk) is parsed again."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        return isinstance(payload.get("notices"), list) and isinstance(payload.get("clauses"), list)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _read_manifest(root: Path) -> dict[str, str]:
