@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="打印检索时延、回答时延和建索引时间")
     bench.add_argument("--set", type=Path, default=DEFAULT_SET)
     bench.add_argument("--repeat", type=int, default=3, help="每题重复次数")
+    load = commands.add_parser("load", help="并发会话负载测试（仅 127.0.0.1）")
+    load.add_argument("--sessions", type=int, default=50, help="并发会话数")
+    load.add_argument("--uploads", type=int, default=2, help="期间上传并删除通知的次数")
+    load.add_argument("--url", help="已在运行的应用地址（默认自行在 127.0.0.1 启动一个）")
     gate = commands.add_parser("fit-gate", help="在问题集上拟合可回答性判定（只用调参集，不用盲测集）")
     gate.add_argument("--set", type=Path, default=DEFAULT_SET)
     gate.add_argument("--write", action="store_true", help="写入 assistant/gate.json")
@@ -40,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_bench(args.set, args.repeat)
     if args.command == "fit-gate":
         return _fit_gate(args)
+    if args.command == "load":
+        from eval.load import run_load
+
+        return run_load(args.sessions, args.uploads, args.url)
     from tqdm import tqdm
 
     from assistant.core import Assistant
