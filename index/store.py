@@ -144,13 +144,18 @@ def build(settings: Settings, progress: Progress = lambda message: None, skip_ba
     if errors and not skip_bad:
         raise BuildError(errors)
     removed = sorted(set(previous) - set(manifest))
-    files_dir.mkdir(parents=True, exist_ok=True)
-    for digest, payload in pending.items():
-        _write_json(files_dir / f"{digest}.json", payload)
-    _write_json(root / "manifest.json", {"sources": manifest})
-    for stale in files_dir.glob("*.json"):
-        if stale.stem not in manifest.values():
-            stale.unlink()
+    try:
+        files_dir.mkdir(parents=True, exist_ok=True)
+        for digest, payload in pending.items():
+            _write_json(files_dir / f"{digest}.json", payload)
+        _write_json(root / "manifest.json", {"sources": manifest})
+        for stale in files_dir.glob("*.json"):
+            if stale.stem not in manifest.values():
+                stale.unlink()
+    except OSError as error:  # read-only folder, full disk: the previous index, if any, is still whole
+        raise IndexNotReady(
+            f"无法写入索引目录 {root}（{error.strerror or type(error).__name__}）：请检查磁盘空间和写入权限"
+        ) from None
     corpus = load(settings)
     progress(f"索引完成：{len(corpus.notices)} 份通知，{len(corpus.clauses)} 个条款 → {root}")
     return BuildReport(

@@ -123,3 +123,13 @@ def test_no_staging_files_are_left_behind(small_index: Settings) -> None:
     Assistant.open(small_index)
     leftovers = [p for p in small_index.index_dir.rglob("*") if p.name.startswith(".building-") or p.suffix == ".tmp"]
     assert leftovers == []
+
+
+def test_an_unwritable_index_folder_is_a_clear_error(tmp_path: Path) -> None:
+    from index.store import IndexNotReady
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")  # root ignores permissions, so a file stands in for a read-only disk
+    settings = Settings(source_dir=BUNDLED, index_dir=blocker / "index", embedding_model="none")
+    with pytest.raises(IndexNotReady, match="无法写入索引目录"):
+        build(settings)
