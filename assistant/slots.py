@@ -21,7 +21,9 @@ _ASKED_MONEY = re.compile(
     r"多少钱|多少资金|多少经费|多少补助|多少补贴|补助.{0,4}多少|补贴.{0,4}多少|工资|费用.{0,4}多少"
 )
 _ASKED_SHARE = re.compile(r"百分之多少|多大比例|比例是多少|占比多少|百分比")
-_FIGURE = r"[\d一二两三四五六七八九十百千万]+(?:\.\d+)?(?:[至—\-~][\d一二两三四五六七八九十]+)?(?:{unit})"
+# 几类 is answered by 四类 or 四个类别: the general classifier 个 may stand between figure and unit; a four-digit
+# year (2026年) is a date, not a count of years
+_FIGURE = r"(?<!\d)(?!(?:19|20)\d{{2}}年)[\d一二两三四五六七八九十百千万]+(?:\.\d+)?(?:[至—\-~][\d一二两三四五六七八九十]+)?个?(?:{unit})"
 
 
 # 几个/多少个 uses the general classifier: 1—2项 or 6座 answers it as well as 3个 does.
@@ -47,12 +49,18 @@ def asked_unit(question: str) -> str | None:
 
 
 def counted_thing(question: str) -> str | None:
-    """What 几个/多少个 counts, as written after the classifier (多少个行政编制 → 行政编制), if anything."""
-    match = re.search(r"(?:多少|(?<!哪)几)个([\u4e00-\u9fff]{2,10})", normalize(question))
-    if not match:
-        return None
-    thing = re.sub(r"^(的|是|要|有)|(的|呢|吗|啊|了)$", "", match.group(1))
-    return thing if len(thing) >= 2 else None
+    """What 几个/多少个 counts: written after the classifier (多少个行政编制 → 行政编制) or, when nothing follows,
+    before it (忻州的化工园区一共有几个 → 化工园区)."""
+    text = normalize(question)
+    after = re.search(r"(?:多少|(?<!哪)几)个([\u4e00-\u9fff]{2,10})", text)
+    if after:
+        thing = re.sub(r"^(的|是|要|有)|(的|呢|吗|啊|了)$", "", after.group(1))
+        return thing if len(thing) >= 2 else None
+    before = re.search(r"([\u4e00-\u9fff]{2,8}?)(?:一共|总共|共)?(?:有|是|要建|建)?(?:多少|(?<!哪)几)个[？?。]*$", text)
+    if before:
+        thing = re.sub(r"^.*?的", "", before.group(1))
+        return thing if len(thing) >= 2 else None
+    return None
 
 
 def mentions(fragment: str, thing: str) -> bool:
