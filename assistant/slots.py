@@ -23,7 +23,7 @@ _ASKED_MONEY = re.compile(
 _ASKED_SHARE = re.compile(r"百分之多少|多大比例|比例是多少|占比多少|百分比")
 # 几类 is answered by 四类 or 四个类别: the general classifier 个 may stand between figure and unit; a four-digit
 # year (2026年) is a date, not a count of years
-_FIGURE = r"(?<!\d)(?!(?:19|20)\d{{2}}年)[\d一二两三四五六七八九十百千万]+(?:\.\d+)?(?:[至—\-~][\d一二两三四五六七八九十]+)?个?(?:{unit})"
+_FIGURE = r"(?<!\d)(?!(?:19|20)\d{{2}}年)[\d一二两双三四五六七八九十百千万]+(?:\.\d+)?(?:[至—\-~][\d一二两三四五六七八九十]+)?个?(?:{unit})"
 
 
 # 几个/多少个 uses the general classifier: 1—2项 or 6座 answers it as well as 3个 does.

@@ -195,6 +195,7 @@ def test_last_year_without_that_notice_is_not_covered(assistant) -> None:
         ("朔州今年那个文件的文号是多少？", NoticeField.DOC_NUMBER),
         ("大同的通知是哪天印发的？", NoticeField.DATE),
         ("沁水县的安全生产通知是哪个单位发的？", NoticeField.ISSUER),
+        ("沁水县2025年的安全生产通知是谁印发的？", NoticeField.ISSUER),
         ("朔州今年要建几座智能化煤矿？", None),
     ],
 )
