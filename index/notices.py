@@ -461,12 +461,11 @@ def _read_front(front_lines: Sequence[str], end_lines: Sequence[str]) -> _Front:
         if line.endswith("印发") and find_date(line):
             dates.append(find_date(line))
     front.date = dates[0] if dates else None
-    if front.doc_number is None:
-        for source in (front.meta.get("doc_number"), *(own[:8])):
-            parsed = canonical_doc_number(source or "")
-            if parsed:
-                front.doc_number, front.doc_prefix = parsed
-                break
+    if front.doc_number is None and front.meta.get("doc_number"):
+        # only the page's own field: a 文号 quoted in the text (根据…（国办发〔2010〕15号）) is another document's
+        parsed = canonical_doc_number(front.meta["doc_number"])
+        if parsed:
+            front.doc_number, front.doc_prefix = parsed
     return front
 
 

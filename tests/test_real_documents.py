@@ -118,3 +118,12 @@ def test_the_file_name_is_the_last_source_and_is_said_to_be_one() -> None:
         ].notice.issuer
         == stated.issuer
     )
+
+
+def test_a_doc_number_quoted_in_the_text_is_not_the_notice_s_own() -> None:
+    text = (
+        "某某县人民政府关于做好2024年安全生产工作的通知\n各乡镇人民政府：\n"
+        "根据《国务院办公厅关于继续深入开展“安全生产年”活动的通知》（国办发〔2010〕15号）要求，现通知如下。\n"
+        "一、总体要求\n（一）加强领导。要抓好落实。\n"
+    )
+    assert parse_notices(text, "x.txt")[0].notice.doc_number is None
