@@ -99,10 +99,23 @@ class Tokenizer:
         ]
 
     def frame_words(self, text: str) -> frozenset[str]:
-        """Words of `text` whose part of speech frames a question (see `_FRAME_TAGS`), lowercased."""
-        with self._lock:
-            tagged = list(self._tagger.cut(normalize(text)))
-        return frozenset(pair.word.lower() for pair in tagged if pair.flag.startswith(_FRAME_TAGS))
+        """Words of `text` whose part of speech frames a question (see `_FRAME_TAGS`), lowercased.
+
+        A question's coverage is weighed for each of its best clauses, so the tagging is remembered.
+        """
+        found = self._frames.get(text)
+        if found is None:
+            with self._lock:
+                tagged = list(self._tagger.cut(normalize(text)))
+            found = frozenset(pair.word.lower() for pair in tagged if pair.flag.startswith(_FRAME_TAGS))
+            if len(self._frames) > 4096:
+                self._frames.clear()
+            self._frames[text] = found
+        return found
+
+    @cached_property
+    def _frames(self) -> dict[str, frozenset[str]]:
+        return {}
 
     @cached_property
     def _tagger(self):
