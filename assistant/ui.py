@@ -333,12 +333,24 @@ def build_ui(library: Library):
             gr.update(choices=year_choices),
         )
 
-    def delete(notice_id, progress=gr.Progress()):  # noqa: B008
+    def delete(notice_id, confirmed, progress=gr.Progress()):  # noqa: B008
+        # one click must never delete: a notice is chosen (nothing is preselected) and the deletion confirmed
+        if not notice_id:
+            return "⚠ 请先在上面选择要删除的通知", library_rows(corpus()), gr.skip(), gr.skip()
+        if not confirmed:
+            return "⚠ 请先勾选“确认删除”，再点删除", library_rows(corpus()), gr.skip(), gr.skip()
         try:
             message = library.remove(notice_id, progress=lambda m: progress(0.5, desc=m))
         except (ReadError, ValueError, OSError) as error:
-            return f"⚠ {error}", library_rows(corpus()), gr.skip()
-        return message, library_rows(corpus()), gr.update(choices=[n.notice_id for n in corpus().notices], value=None)
+            return f"⚠ {error}", library_rows(corpus()), gr.skip(), gr.update(value=False)
+        choices = gr.update(choices=[n.notice_id for n in corpus().notices], value=None)
+        return message, library_rows(corpus()), choices, gr.update(value=False, label="确认删除所选通知")
+
+    def confirm_label(notice_id):
+        if not notice_id or notice_id not in {n.notice_id for n in corpus().notices}:
+            return gr.update(value=False, label="确认删除所选通知")
+        count = corpus().clause_counts().get(notice_id, 0)
+        return gr.update(value=False, label=f"确认删除 {notice_id}（{count} 个条款；删除后只能重新上传恢复）")
 
     issuers, levels, years = choices()
     with gr.Blocks(title="安全生产工作通知助手", analytics_enabled=False) as demo:
@@ -409,16 +421,18 @@ def build_ui(library: Library):
                 interactive=False,
             )
             with gr.Row():
-                pick = gr.Dropdown(notice_ids, label="通知", elem_id="pick-notice")
+                pick = gr.Dropdown(notice_ids, value=None, label="通知", elem_id="pick-notice")
+                confirm = gr.Checkbox(value=False, label="确认删除所选通知", elem_id="confirm-delete")
                 remove = gr.Button("删除该通知", variant="stop")
             tree = gr.Textbox(label="条款结构", lines=16, interactive=False)
             pick.change(lambda n: clause_tree(corpus(), n), pick, tree)
+            pick.change(confirm_label, pick, confirm)
             upload_file = gr.File(
                 label="上传通知（.txt / .docx / .pdf）", file_types=list(SUPPORTED_SUFFIXES), elem_id="upload"
             )
             upload_button = gr.Button("上传并建立索引", elem_id="upload-button")
             library_status = gr.Markdown(elem_id="library-status")
             upload_button.click(upload, upload_file, [library_status, table, pick, upload_file, issuer, year])
-            remove.click(delete, pick, [library_status, table, pick])
+            remove.click(delete, [pick, confirm], [library_status, table, pick, confirm])
         gr.api(ask_api, api_name="ask")
     return demo

@@ -91,7 +91,7 @@ def _uploads(url: str, rounds: int, stop: threading.Event, problems: list[str]) 
             break
         try:
             client.predict(handle_file(str(UPLOAD)), api_name="/upload")
-            client.predict("兰州市安全生产委员会-2025", api_name="/delete")
+            client.predict("兰州市安全生产委员会-2025", True, api_name="/delete")
             done += 1
         except Exception as error:
             problems.append(f"上传/删除：{type(error).__name__}: {error}")

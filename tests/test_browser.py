@@ -188,6 +188,25 @@ def test_upload_a_notice_and_find_it_in_an_answer(page, tmp_path) -> None:
     page.screenshot(path=str(SHOTS / "4-uploaded-answer.png"), full_page=True)
 
 
+def test_deleting_a_notice_needs_a_choice_and_a_confirmation(page) -> None:
+    page.get_by_role("tab", name="文件库").click()
+    page.click("text=删除该通知")  # nothing is preselected: one click deletes nothing
+    page.wait_for_function(
+        "document.querySelector('#library-status').innerText.includes('请先在上面选择')", timeout=30_000
+    )
+    picker = page.locator("#pick-notice input")
+    picker.click()
+    picker.fill("晋城市-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#confirm-delete').innerText.includes('个条款')", timeout=30_000)
+    page.click("text=删除该通知")
+    page.wait_for_function("document.querySelector('#library-status').innerText.includes('请先勾选')", timeout=30_000)
+    page.screenshot(path=str(SHOTS / "4b-delete-needs-confirmation.png"), full_page=True)
+    page.locator("#confirm-delete input[type=checkbox]").check()
+    page.click("text=删除该通知")
+    page.wait_for_function("document.querySelector('#library-status').innerText.includes('已删除')", timeout=180_000)
+
+
 def test_generate_a_quiz(page) -> None:
     page.get_by_role("tab", name="出题").click()
     page.fill("#quiz-topic textarea", "燃气")
