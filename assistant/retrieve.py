@@ -29,7 +29,7 @@ from pydantic import ConfigDict
 from assistant.context import contextualize, strip_instructions
 from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
-from assistant.slots import asked_unit, asks_person_or_contact, counted_thing, figure_in, mentions
+from assistant.slots import asked_unit, asks_person_or_contact, asks_place, counted_thing, figure_in, mentions
 from index.normalize import normalize
 from index.records import Clause, Notice
 from index.search import SearchIndex, retrievable
@@ -272,7 +272,15 @@ def _ruled_out(question: str, hits: Sequence[Hit]) -> str | None:
         return "通知中没有给出这个数字"
     if asks_person_or_contact(question):
         return "通知中不写具体人员和联系方式"
+    if hits and asks_place(question) and not any(_names_a_place(hit.clause.text) for hit in hits[:3]):
+        return "通知中没有写明地点"
     return None
+
+
+def _names_a_place(text: str) -> bool:
+    from index.metadata import mentions_place
+
+    return mentions_place(normalize(text))
 
 
 def _missing_figure(question: str, hits: Sequence[Hit]) -> bool:

@@ -35,11 +35,20 @@ _PERSON_OR_CONTACT = re.compile(
 )
 
 
+_ASKED_AGE = re.compile(r"多大年纪|多大岁数|多少岁|几岁|年龄")
+_ASKED_CLOCK = re.compile(r"几点钟?|什么时辰")
+_ASKED_PLACE = re.compile(r"在哪[里儿]?|建在哪|哪个(城市|县|市|地方|位置|地点)|什么(地方|位置|地点)|地址|地点在")
+
+
 def asked_unit(question: str) -> str | None:
     """The unit a question asks a figure in (a regex alternative), or None when it asks for no figure in a unit."""
     text = normalize(question)
     if _ASKED_MONEY.search(text):
         return "元|万元|亿元"
+    if _ASKED_AGE.search(text):
+        return "岁|周岁"
+    if _ASKED_CLOCK.search(text):
+        return "时|点"
     if _ASKED_SHARE.search(text):
         return "%|％|成"
     asked = _ASKED_FIGURE.search(text)
@@ -76,3 +85,8 @@ def asks_person_or_contact(question: str) -> bool:
 def figure_in(unit: str) -> re.Pattern[str]:
     """A figure written in `unit`: 6座, 3—5名, 100%, 两个, 1.5万元."""
     return re.compile(_FIGURE.format(unit=unit))
+
+
+def asks_place(question: str) -> bool:
+    """建在哪/哪个城市/什么地方: the answer is a place, which the clause must then name."""
+    return bool(_ASKED_PLACE.search(normalize(question)))

@@ -297,3 +297,25 @@ def level_of(issuer: str) -> Level:
 
 def first_issuer(candidates: Iterable[str | None]) -> str | None:
     return next((c for c in candidates if c), None)
+
+
+_PLACE_SUFFIX = re.compile(
+    r"(省|市|地区|盟|特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$"
+)
+
+
+@cache
+def _place_pattern() -> re.Pattern[str]:
+    names = set()
+    for division in _gazetteer().values():
+        names.add(division.name)
+        if division.level in (Level.PROVINCE, Level.CITY):
+            short = _PLACE_SUFFIX.sub("", division.name)
+            if len(short) >= 2:
+                names.add(short)
+    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
+
+
+def mentions_place(text: str) -> bool:
+    """Whether `text` names any division of China (太原, 晋中市, 沁水县)."""
+    return bool(_place_pattern().search(text))

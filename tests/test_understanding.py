@@ -272,3 +272,14 @@ def test_a_count_with_the_general_classifier_needs_the_thing_counted(assistant) 
     assert assistant.ask("沁水县应急管理局有多少个行政编制？").refused
     answer = assistant.ask("沁水县每年至少要解决几个制约安全发展的突出问题？")
     assert not answer.refused and "1—2项" in answer.answer
+
+
+def test_places_ages_and_clock_times_are_slots_a_clause_must_fill() -> None:
+    from assistant.slots import asks_place
+    from index.metadata import mentions_place
+
+    assert (
+        asks_place("培训基地建在哪个城市？") and asks_place("演练在什么地方搞？") and not asks_place("哪些部门负责？")
+    )
+    assert asked_unit("司机多大年纪不能开车？") == "岁|周岁" and asked_unit("几点开会？") == "时|点"
+    assert mentions_place("支持保障太原消防救援机动支队建设") and not mentions_place("加强安全体验馆建设")
