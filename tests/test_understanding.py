@@ -283,3 +283,9 @@ def test_places_ages_and_clock_times_are_slots_a_clause_must_fill() -> None:
     )
     assert asked_unit("司机多大年纪不能开车？") == "岁|周岁" and asked_unit("几点开会？") == "时|点"
     assert mentions_place("支持保障太原消防救援机动支队建设") and not mentions_place("加强安全体验馆建设")
+
+
+def test_which_item_is_not_a_place() -> None:
+    from assistant.slots import asks_place
+
+    assert not asks_place("这个要求是在哪一项里提的？") and not asks_place("在哪个文件里说的？")
