@@ -38,7 +38,9 @@ _PERSON_OR_CONTACT = re.compile(
 _ASKED_AGE = re.compile(r"多大年纪|多大岁数|多少岁|几岁|年龄")
 _ASKED_CLOCK = re.compile(r"几点钟?|什么时辰")
 # 在哪一项/在哪个文件 ask which item or document, not where
-_ASKED_PLACE = re.compile(r"在哪(?:里|儿)?(?![一些个项条款份篇])|哪个(城市|县|市|地方|位置|地点)|什么(地方|位置|地点)|地址|地点在")
+_ASKED_PLACE = re.compile(
+    r"在哪(?:里|儿)?(?![一些个项条款份篇])|哪个(城市|县|市|地方|位置|地点)|什么(地方|位置|地点)|地址|地点在"
+)
 
 
 def asked_unit(question: str) -> str | None:
