@@ -33,7 +33,8 @@ MIN_QUOTE_CHARS = 6
 MIN_CONTENT_SUPPORT = 0.6
 
 _TAG = re.compile(r"<[^>]{0,200}>|&[a-z]{2,8};|[*_`#>]{1,3}")
-_QUOTE = re.compile(r"[「“]([^」”]{1,400})[」”]\s*\[(\d{1,2})\]")
+# how a model marks a quote of clause n: 「…」[n]
+QUOTE = re.compile(r"[「“]([^」”]{1,400})[」”]\s*\[(\d{1,2})\]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CN_DIGITS = {
     "零": 0,
@@ -191,7 +192,7 @@ class ClaimChecker:
         for sentence in _SENTENCE.findall(plain(text)):
             if not re.search(r"[\u4e00-\u9fff\d]", sentence):
                 continue
-            quotes = tuple((int(n), q.strip()) for q, n in _QUOTE.findall(sentence))
+            quotes = tuple((int(n), q.strip()) for q, n in QUOTE.findall(sentence))
             claims.append(Claim(sentence.strip(), quotes))
         return claims
 
@@ -227,7 +228,7 @@ class ClaimChecker:
                 return f"引文“{quote}”与问题无关"
         evidence = "".join(q for _, q in quotes)
         cited = "".join(clause_texts.get(n, "") for n, _ in quotes)
-        statement = normalize(_QUOTE.sub("", claim.text))
+        statement = normalize(QUOTE.sub("", claim.text))
         claimed, supported = figures(statement), figures(evidence) | figures(metadata) | figures(question)
         for value, upper, unit in claimed:
             if not any(v == value and u == upper and (unit == w or not unit) for v, u, w in supported):

@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cache
 
-from assistant.answer import answered
+from assistant.answer import answered, notice_citation
+from assistant.claims import QUOTE as _QUOTE
 from assistant.claims import ClaimChecker, plain
 from assistant.prompts import load_prompt
 from assistant.retrieve import Retrieval
@@ -22,7 +23,6 @@ from assistant.verify import problems
 from index.settings import LLMProvider, Settings
 from index.store import Corpus
 
-_QUOTE = re.compile(r"[「“]([^」”]{1,400})[」”]\s*\[(\d{1,2})\]")
 # a reply longer than this is cut before checking: no answer to a cadre needs more
 _MAX_REPLY_CHARS = 4000
 # what is left of a checked answer must still say something besides its quotes
@@ -134,20 +134,7 @@ def _citations(quoted: list[tuple[str, str]], retrieval: Retrieval) -> list[Cita
     citations = []
     for number, (quote, index) in enumerate(quoted, 1):
         hit = retrieval.hits[int(index) - 1]
-        citations.append(
-            Citation(
-                number=number,
-                clause_id=hit.clause.clause_id,
-                notice_id=hit.notice.notice_id,
-                issuer=hit.notice.issuer,
-                year=hit.notice.year,
-                doc_number=hit.notice.doc_number,
-                title=hit.notice.display_title,
-                path=hit.clause.path_label,
-                quote=quote.strip(),
-                clause_text=hit.clause.text,
-            )
-        )
+        citations.append(notice_citation(number, hit.notice, hit.clause, quote.strip()))
     return citations
 
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from index.metadata import places_in
+from index.metadata import place_names, places_in
 from index.normalize import normalize
 from index.records import Level, Notice
-from index.tokenize import LEXICON
+from index.tokenize import lexicon_lines
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "本年度": 0, "当年": 0, "明年": 1}
@@ -94,19 +94,12 @@ class ScopeReader:
         A county's short form (成安, 资源, 新建) is an ordinary word too often (建成安全, 通信资源,
         新建改造); only the curated short forms of places.txt stand for counties.
         """
-        names = []
-        for line in _lexicon_lines("places.txt"):
+        names = set(place_names())
+        for line in lexicon_lines("places.txt"):
             full, _, short = line.partition("\t")
-            names.append(full.strip())
-            names.extend(s for s in short.split() if len(s) >= 2)
-        for line in _lexicon_lines("gazetteer.tsv"):
-            full, level = line.split("\t")[:2]
-            names.append(full)
-            if level.strip() in ("省", "市"):
-                short = _SUFFIX.sub("", full)
-                if len(short) >= 2:
-                    names.append(short)
-        return sorted(set(names), key=len, reverse=True)
+            names.add(full.strip())
+            names.update(s for s in short.split() if len(s) >= 2)
+        return sorted(names, key=len, reverse=True)
 
     @cached_property
     def _province_issuers(self) -> tuple[str, ...]:
@@ -193,18 +186,6 @@ class ScopeReader:
             return replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{named}的通知")
         restricted = bool(scope.issuers or scope.years or filters != Filters())
         return replace(scope, notice_ids=tuple(n.notice_id for n in pool) if restricted else None)
-
-
-def _lexicon_lines(name: str) -> list[str]:
-    lines = (LEXICON / name).read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line.strip() and not line.startswith("#")]
-
-
-# The suffix of a province's or city's full name; what is left is how people say it (晋城市 → 晋城).
-_SUFFIX = re.compile(
-    r"(省|市|地区|盟|特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|"
-    r"(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$"
-)
 
 
 # Words for the organ that issued a notice, and how issuers' names write it.

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from index.records import Level
-from index.tokenize import LEXICON
+from index.tokenize import lexicon_lines
 
 _DEBRIS = re.compile(
     r"^(您(当前)?的位置|当前位置|首页\s*[>›»]|.*[>›»]\s*(正文|政策文件|通知公告|公文通告|安全生产)\s*$)"
@@ -255,9 +255,7 @@ class Division:
 def _gazetteer() -> dict[str, Division]:
     names: dict[str, Division] = {}
     levels = {"省": Level.PROVINCE, "市": Level.CITY, "县": Level.COUNTY}
-    for line in (LEXICON / "gazetteer.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in lexicon_lines("gazetteer.tsv"):
         full, level, province = [*line.split("\t"), "", ""][:3]
         names[full] = Division(full, levels[level.strip()], province.strip() or full)
     return names
@@ -299,13 +297,16 @@ def first_issuer(candidates: Iterable[str | None]) -> str | None:
     return next((c for c in candidates if c), None)
 
 
+# The suffix of a province's or city's full name; what is left is how people say it (晋城市 → 晋城).
 _PLACE_SUFFIX = re.compile(
     r"(省|市|地区|盟|特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|(?:[\u4e00-\u9fff]{1,6}族)+自治州|自治州)$"
 )
 
 
 @cache
-def _place_pattern() -> re.Pattern[str]:
+def place_names() -> frozenset[str]:
+    """Every division's full name, and the short form of each province and city (a county's short form — 成安,
+    资源, 新建 — is an ordinary word too often to stand for it)."""
     names = set()
     for division in _gazetteer().values():
         names.add(division.name)
@@ -313,7 +314,12 @@ def _place_pattern() -> re.Pattern[str]:
             short = _PLACE_SUFFIX.sub("", division.name)
             if len(short) >= 2:
                 names.add(short)
-    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
+    return frozenset(names)
+
+
+@cache
+def _place_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(map(re.escape, place_names()), key=len, reverse=True)))
 
 
 def mentions_place(text: str) -> bool:

@@ -36,7 +36,8 @@ def lexicon_hash() -> str:
     return digest.hexdigest()[:12]
 
 
-def _lines(name: str) -> Iterable[str]:
+def lexicon_lines(name: str) -> Iterable[str]:
+    """The non-comment, non-blank lines of a shipped word list."""
     for line in (LEXICON / name).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield line
@@ -67,12 +68,12 @@ class Tokenizer:
 
     @cached_property
     def stopwords(self) -> frozenset[str]:
-        return frozenset(line.strip() for line in _lines("stopwords.txt"))
+        return frozenset(line.strip() for line in lexicon_lines("stopwords.txt"))
 
     @cached_property
     def synonyms(self) -> dict[str, list[str]]:
         table = {}
-        for line in _lines("synonyms.tsv"):
+        for line in lexicon_lines("synonyms.tsv"):
             term, _, expansion = line.partition("\t")
             table[term.strip()] = expansion.split()
         return table
