@@ -1,23 +1,13 @@
-"""Start the web interface on the bundled notices: ``python app.py`` (http://127.0.0.1:7860).
+"""Start the web interface on the bundled notices: ``python app.py [--port N]`` (http://127.0.0.1:7860).
 
-The first start builds the indexes (progress on the console); later starts load them.
+The same as the installed ``anquan-app`` command; everything lives in `assistant.app`.
 """
 
 from __future__ import annotations
 
 import sys
 
-
-def main() -> None:
-    from assistant.ui import Library, build_ui
-    from index.settings import Settings
-
-    settings = Settings()
-    library = Library(
-        settings, settings.library_dir, progress=lambda message: print(message, file=sys.stderr, flush=True)
-    )
-    build_ui(library).queue(default_concurrency_limit=2).launch(server_name="127.0.0.1")
-
+from assistant.app import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import string
+from importlib import resources
 from pathlib import Path
-
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 
 class PromptError(ValueError):
     """A prompt file is missing or its placeholders are not the ones the code fills."""
 
 
-def load_prompt(name: str, placeholders: set[str], folder: Path = PROMPTS_DIR) -> str:
-    path = folder / f"{name}.txt"
+def load_prompt(name: str, placeholders: set[str], folder: Path | None = None) -> str:
+    # `prompts/` is a package of its own so that an installed wheel carries the files
+    path = (folder or Path(str(resources.files("prompts")))) / f"{name}.txt"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from enum import StrEnum
+from importlib import resources
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -12,6 +14,20 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from index.normalize import NORMALIZATION_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def bundled_notices_dir() -> Path:
+    """The corpus shipped with the project: ``data/notices`` in a checkout, package data in an installed wheel."""
+    return Path(str(resources.files("anquan_data") / "notices"))
+
+
+def default_cache_dir() -> Path:
+    """Indexes and vectors: ``.cache`` beside the code in a checkout; the user's cache folder when installed,
+    because an installed package's folder may not be writable and is replaced on upgrade."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / ".cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "anquan"
+
 
 # The parsing code itself shapes the clause index: its source is hashed into the
 # index folder name, so an index built by older code is never reused.
@@ -48,15 +64,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ANQUAN_", frozen=True)
 
     source_dir: Path = Field(
-        default=PROJECT_ROOT / "data" / "notices",
+        default_factory=bundled_notices_dir,
         description="Folder of notice files (.txt/.docx/.pdf) to index; the bundled corpus by default.",
     )
     index_dir: Path = Field(
-        default=PROJECT_ROOT / ".cache" / "index",
+        default_factory=lambda: default_cache_dir() / "index",
         description="Folder under which built indexes live, outside git. Point a second corpus at its own folder.",
     )
     library_dir: Path = Field(
-        default=PROJECT_ROOT / ".cache" / "library",
+        default_factory=lambda: default_cache_dir() / "library",
         description="Folder of notices the web app manages (uploads, deletions); seeded from source_dir on first start.",
     )
     max_file_bytes: int = Field(
@@ -80,7 +96,7 @@ class Settings(BaseSettings):
         description="CPU threads of the e5-small engine; more than the cores available makes it many times slower.",
     )
     vector_cache_dir: Path = Field(
-        default=PROJECT_ROOT / ".cache" / "vectors",
+        default_factory=lambda: default_cache_dir() / "vectors",
         description="Passage vectors per model and text, reused across builds so an upload encodes only new text.",
     )
     bm25_k1: float = Field(default=1.2, gt=0, description="BM25 term-frequency saturation.")

@@ -1,0 +1,1 @@
+"""The bundled corpus (data/notices), installed as package data ``anquan_data``."""
