@@ -29,8 +29,23 @@ def _parser() -> argparse.ArgumentParser:
     quiz.add_argument("--section", action="append", default=[], help="条款编号前缀，如 朔州市-2026/三（可重复）")
     quiz.add_argument("--topic", help="主题，如 燃气、消防")
     quiz.add_argument("--count", type=int, default=20)
-    quiz.add_argument("--types", default="single,multi,judge,blank,short", help="题型：single,multi,judge,blank,short")
-    quiz.add_argument("--difficulty", default="medium", choices=["easy", "medium", "hard"])
+    quiz.add_argument(
+        "--types",
+        default="single,multi,judge,blank,short,case",
+        help="题型（逗号分隔）：single 单选, multi 多选, judge 判断, blank 填空, short 简答, case 案例分析",
+    )
+    quiz.add_argument(
+        "--difficulty",
+        default="medium",
+        choices=["easy", "medium", "hard"],
+        help="难度：easy 干扰项差别明显、考数字时限；hard 干扰项最接近、考术语分工层级",
+    )
+    quiz.add_argument(
+        "--recent-weight",
+        type=float,
+        default=1.0,
+        help="新近与本地通知的权重：0 各通知均等；1（默认）每早三年权重减半，市县通知加倍",
+    )
     quiz.add_argument("--seed", type=int, default=1, help="随机种子：相同参数和种子得到相同试题")
     quiz.add_argument("--json", action="store_true", help="输出 JSON")
     quiz.add_argument("--out", type=Path, help="导出为 .docx（试卷，另附答案文件）或 .xlsx（题库）或 .json")
@@ -40,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _quiz(assistant, args) -> int:
-    from assistant.export import to_json, write_docx, write_xlsx
-    from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType
+    from assistant.export import paper_order, to_json, write_docx, write_xlsx
+    from assistant.quiz import TYPE_LABELS, Difficulty, QuizError, QuizMaker, QuizType
 
     try:
         types = [QuizType(t.strip()) for t in args.types.split(",") if t.strip()]
@@ -57,6 +72,7 @@ def _quiz(assistant, args) -> int:
             topic=args.topic,
             difficulty=Difficulty(args.difficulty),
             seed=args.seed,
+            recent_weight=args.recent_weight,
         )
     except QuizError as error:
         print(f"错误：{error}", file=sys.stderr)
@@ -70,7 +86,7 @@ def _quiz(assistant, args) -> int:
         print(
             to_json(items)
             if args.json
-            else "\n".join(f"{n}. [{i.type.value}] {i.stem}" for n, i in enumerate(items, 1))
+            else "\n".join(f"{n}. [{TYPE_LABELS[i.type]}] {i.stem}" for n, i in enumerate(paper_order(items), 1))
         )
         return 0
     suffix = args.out.suffix.lower()

@@ -1,4 +1,8 @@
-"""Quiz export: JSON, a DOCX exam paper with a separate answer key, an XLSX question bank."""
+"""Quiz export: JSON, a DOCX exam paper (A4) with a separate answer key, an XLSX question bank.
+
+Every export numbers the items in one order, `paper_order` (grouped by type as on the paper), so item 7 of the
+preview is item 7 of the paper, the key and the bank.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,9 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.quiz import QuizItem, QuizType
+from assistant.quiz import DIFFICULTY_LABELS, TYPE_LABELS, Difficulty, QuizItem, QuizType
 
-TYPE_NAMES = {
-    QuizType.SINGLE: "单选题",
-    QuizType.MULTI: "多选题",
-    QuizType.JUDGE: "判断题",
-    QuizType.BLANK: "填空题",
-    QuizType.SHORT: "简答题",
-}
+# the columns exam platforms import, then where the item comes from
 BANK_COLUMNS = [
     "序号",
     "题型",
@@ -26,10 +24,15 @@ BANK_COLUMNS = [
     "选项E",
     "答案",
     "解析",
+    "分值",
+    "难度",
+    "知识点",
     "出处",
+    "主题",
     "条款",
     "原文",
 ]
+_WIDTHS = (6, 10, 60, 16, 16, 16, 16, 16, 24, 50, 6, 6, 30, 40, 12, 14, 60)
 
 
 def answer_text(item: QuizItem) -> str:
@@ -43,12 +46,30 @@ def source_text(item: QuizItem) -> str:
     return f"{item.notice.issuer}{item.notice.year}年《{item.notice.display_title}》{number}"
 
 
+def paper_order(items: Sequence[QuizItem]) -> list[QuizItem]:
+    """The items as the paper prints them: by type (single, multi, judge, blank, short, case), stable within."""
+    return [item for quiz_type in QuizType for item in items if item.type is quiz_type]
+
+
 def to_json(items: Sequence[QuizItem]) -> str:
-    return json.dumps([item.to_dict() for item in items], ensure_ascii=False, indent=1)
+    return json.dumps([item.to_dict() for item in paper_order(items)], ensure_ascii=False, indent=1)
 
 
-def _ordered(items: Sequence[QuizItem]) -> list[tuple[QuizType, list[QuizItem]]]:
-    return [(t, [i for i in items if i.type is t]) for t in QuizType if any(i.type is t for i in items)]
+def _sections(items: Sequence[QuizItem]) -> list[tuple[QuizType, list[QuizItem]]]:
+    ordered = paper_order(items)
+    return [(t, [i for i in ordered if i.type is t]) for t in QuizType if any(i.type is t for i in ordered)]
+
+
+def _a4(document) -> None:
+    from docx.shared import Mm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+
+
+def key_path_for(paper: Path) -> Path:
+    return paper.with_name(f"{paper.stem}-答案{paper.suffix}")
 
 
 def write_docx(items: Sequence[QuizItem], paper: Path, title: str = "安全生产工作通知学习测试") -> Path:
@@ -56,37 +77,74 @@ def write_docx(items: Sequence[QuizItem], paper: Path, title: str = "安全生�
     import docx
 
     document = docx.Document()
+    _a4(document)
     document.add_heading(title, level=1)
-    document.add_paragraph("姓名：__________    单位：__________    得分：__________")
+    total = sum(item.marks for item in items)
+    document.add_paragraph(f"姓名：__________    单位：__________    得分：__________    （满分 {total} 分）")
     number = 0
-    for quiz_type, group in _ordered(items):
-        document.add_heading(TYPE_NAMES[quiz_type], level=2)
+    for quiz_type, group in _sections(items):
+        marks = sum(item.marks for item in group)
+        document.add_heading(f"{TYPE_LABELS[quiz_type]}（共 {len(group)} 题，{marks} 分）", level=2)
         for item in group:
             number += 1
-            document.add_paragraph(f"{number}. {item.stem}")
+            document.add_paragraph(f"{number}. {item.stem}（{item.marks}分）")
             for letter, option in (item.options or {}).items():
                 document.add_paragraph(f"    {letter}. {option}")
-            if quiz_type is QuizType.SHORT:
-                document.add_paragraph("答：" + "_" * 40)
+            if quiz_type in (QuizType.SHORT, QuizType.CASE):
+                for _ in range(4):
+                    document.add_paragraph("_" * 48)
     document.save(paper)
-    key_path = paper.with_name(f"{paper.stem}-答案{paper.suffix}")
+    key_path = key_path_for(paper)
     key = docx.Document()
+    _a4(key)
     key.add_heading(f"{title}（答案与出处）", level=1)
     number = 0
-    for quiz_type, group in _ordered(items):
-        key.add_heading(TYPE_NAMES[quiz_type], level=2)
+    for quiz_type, group in _sections(items):
+        key.add_heading(TYPE_LABELS[quiz_type], level=2)
         for item in group:
             number += 1
-            key.add_paragraph(f"{number}. 答案：{answer_text(item)}")
+            if item.points:
+                key.add_paragraph(f"{number}. 得分要点（共 {item.marks} 分）：")
+                for n, point in enumerate(item.points, 1):
+                    key.add_paragraph(f"    （{n}）{point.text}（{point.marks}分）")
+            else:
+                key.add_paragraph(f"{number}. 答案：{answer_text(item)}")
             key.add_paragraph(f"    出处：{source_text(item)}{item.path}")
             key.add_paragraph(f"    原文：{item.quote}")
     key.save(key_path)
     return key_path
 
 
+def bank_rows(items: Sequence[QuizItem]) -> list[list[object]]:
+    """One row per item in `BANK_COLUMNS` order, numbered as on the paper."""
+    rows = []
+    for number, item in enumerate(paper_order(items), 1):
+        options = [(item.options or {}).get(letter, "") for letter in "ABCDE"]
+        difficulty = item.tags.get("difficulty")
+        rows.append(
+            [
+                number,
+                TYPE_LABELS[item.type],
+                item.stem,
+                *options,
+                answer_text(item),
+                item.explanation,
+                item.marks,
+                DIFFICULTY_LABELS[Difficulty(difficulty)] if difficulty else "",
+                item.tags.get("knowledge_point", ""),
+                f"{source_text(item)}{item.path}",
+                item.tags.get("topic", ""),
+                item.clause_id,
+                item.quote,
+            ]
+        )
+    return rows
+
+
 def write_xlsx(items: Sequence[QuizItem], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -94,24 +152,12 @@ def write_xlsx(items: Sequence[QuizItem], path: Path) -> None:
     sheet.append(BANK_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for number, item in enumerate(items, 1):
-        options = [(item.options or {}).get(letter, "") for letter in "ABCDE"]
-        sheet.append(
-            [
-                number,
-                TYPE_NAMES[item.type],
-                item.stem,
-                *options,
-                answer_text(item),
-                item.explanation,
-                source_text(item),
-                item.path,
-                item.quote,
-            ]
-        )
-    for column, width in zip("ABCDEFGHIJKLM", (6, 8, 60, 16, 16, 16, 16, 16, 20, 40, 40, 14, 60), strict=True):
-        sheet.column_dimensions[column].width = width
+    for row in bank_rows(items):
+        sheet.append(row)
+    for index, width in enumerate(_WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
     book.save(path)

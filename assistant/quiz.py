@@ -1,19 +1,20 @@
-"""Quiz generation for trainers: every question built from a clause sentence, its key traceable to the quote.
+"""Quiz papers for trainers: items built from the testable facts of clauses, every key traceable to its quote.
 
-Offline and without an LLM. From the chosen clauses' sentences it takes key
-facts: figures with their units (6座, 90%, 1小时), deadlines (年底前, 6月底前),
-quoted slogans (“三管三必须”), enumerations (A、B、C) and responsible units.
+Offline and without an LLM. `assistant.facts` finds the facts a trainer would test (figures with what they
+measure, deadlines, frequencies, named mechanisms, roles, levels, sparingly used terms) and wrong versions
+of the same category. From them:
 
-- blank: the sentence with the fact cut out; the answer is the fact.
-- single: the same stem; distractors are facts of the same kind from elsewhere in the corpus
-  that do not occur in the source clause.
-- multi: items of an enumeration in the sentence against items of other enumerations.
-- judge: the sentence itself (true) or with its figure swapped for a distractor (false; the
-  changed statement is checked not to occur in the clause).
-- short: the clause's requirement; the reference answer is its verbatim text.
+- blank: the focused statement with the fact cut out.
+- single: the same stem; three wrong values of the fact's category (closeness set by the difficulty).
+- multi: a list in the clause (same-category wrong options from lists that share members with it);
+  2–5 correct options, varied across a paper; a list's leading verb stays in the stem.
+- judge: a short verbatim statement (true) or the same statement with one fact changed (false).
+- short: the clause's requirements as scoring points (得分要点), each a verbatim sentence with marks.
+- case: a township scenario built on a prohibition (严禁/不得…): which rule applies and what must be done,
+  with scoring points.
 
-Every item is checked by `check_item` before it is kept: quote verbatim in the clause, answer
-supported by the quote, no distractor present in the clause.
+A paper uses no clause twice, never asks a requirement whose wording another item shows, and draws clauses
+with a weight toward the newest and the local notices. Every item is checked by `check_item` before it is kept.
 """
 
 from __future__ import annotations
@@ -21,26 +22,54 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Any
 
+from assistant.facts import (
+    ENUMERATION,
+    FactFinder,
+    FactKind,
+    focus_span,
+    is_heading_only,
+    list_items,
+    plain_name,
+    split_leading_verb,
+    tidy,
+    unit_of,
+)
 from index.clauses import strip_marker
 from index.normalize import normalize
 from index.passages import split_sentences
-from index.records import Clause, Notice
+from index.records import Clause, Level, Notice
 from index.store import Corpus
 
 LETTERS = "ABCDEFG"
-_FIGURE = re.compile(
-    r"(?:\d{4}年)?\d+(?:\.\d+)?\s*(?:%|％|座|个|名|次|处|项|家|人|公里|千米|米|万人|万|亿元|小时|年|周|起|层|吨|级|条|台|支|所)"
+# a prohibition with its subject in the same segment: 培训考核不合格人员一律不得上岗作业
+_PROHIBITION = re.compile(
+    r"([^，。；：、,;:（）()]{0,16}?)(?:一律)?(?:严禁|禁止|不得|不准)(?![和与及类的])([^，。；：,;:（）()]{3,24})"
 )
-_DEADLINE = re.compile(r"(?:\d{4}年)?\d{1,2}月底前|年底前|年内|\d+小时内|每季度|每月|每半年|每年")
-_SLOGAN = re.compile(r"“([^”]{2,14})”")
-# A list of short items that starts after punctuation and ends at 等 or punctuation: "党政同责、一岗双责、齐抓共管"
-_ENUMERATION = re.compile(
-    r"(?:(?<=^)|(?<=[，。；：“（(]))((?:[\u4e00-\u9fff]{2,6}、){2,}[\u4e00-\u9fff]{2,6})(?=[等”，。；）)])"
-)
+# an obligation with its subject: 企业……必须在1小时内向……报告 → a unit that did not (未在1小时内向……报告)
+_OBLIGATION = re.compile(r"([^，。；：、,;:（）()]{0,16}?)(?:必须|务必|应当)([^，。；：,;:（）()]{4,28})")
+_ACTION = re.compile(r"必须|要|应当|严格|依法|责令|落实|建立|开展|督促|加强|确保")
+
+# 行业领域 of a clause, for tags and topic filters: the first topic whose words the clause uses most
+TOPICS: dict[str, tuple[str, ...]] = {
+    "煤矿": ("煤矿", "煤炭", "瓦斯", "井下", "采煤"),
+    "非煤矿山": ("非煤矿山", "尾矿库", "金属非金属", "露天矿"),
+    "危险化学品": ("危险化学品", "危化品", "化工", "油气"),
+    "燃气": ("燃气", "液化石油气", "天然气", "气瓶"),
+    "消防": ("消防", "火灾", "电动自行车", "人员密集", "高层建筑"),
+    "道路交通": ("道路交通", "交通运输", "客运", "货车", "车辆", "驾驶", "公路"),
+    "建筑施工": ("建筑施工", "施工", "工程建设", "房屋"),
+    "特种设备": ("特种设备", "电梯", "锅炉", "压力容器"),
+    "烟花爆竹与民爆": ("烟花爆竹", "民用爆炸"),
+    "自然灾害防治": ("防汛", "地质灾害", "森林", "汛期", "自然灾害", "地震", "气象"),
+    "应急救援": ("应急救援", "救援队伍", "应急预案", "演练", "应急处置"),
+    "隐患排查治理": ("隐患", "排查", "整治", "执法", "检查"),
+    "责任体系": ("责任", "考核", "党政同责", "一岗双责", "问责"),
+}
 
 
 class QuizType(StrEnum):
@@ -49,12 +78,61 @@ class QuizType(StrEnum):
     JUDGE = "judge"
     BLANK = "blank"
     SHORT = "short"
+    CASE = "case"
 
 
 class Difficulty(StrEnum):
+    """How close the wrong options are to the key, and which facts are asked (see `_FACT_ORDER`)."""
+
     EASY = "easy"
     MEDIUM = "medium"
     HARD = "hard"
+
+
+TYPE_LABELS = {
+    QuizType.SINGLE: "单选题",
+    QuizType.MULTI: "多选题",
+    QuizType.JUDGE: "判断题",
+    QuizType.BLANK: "填空题",
+    QuizType.SHORT: "简答题",
+    QuizType.CASE: "案例分析题",
+}
+DIFFICULTY_LABELS = {Difficulty.EASY: "容易", Difficulty.MEDIUM: "中等", Difficulty.HARD: "较难"}
+MARKS = {
+    QuizType.SINGLE: 1,
+    QuizType.MULTI: 2,
+    QuizType.JUDGE: 1,
+    QuizType.BLANK: 1,
+    QuizType.SHORT: 10,
+    QuizType.CASE: 10,
+}
+_CLOSENESS = {Difficulty.EASY: 0.0, Difficulty.MEDIUM: 0.5, Difficulty.HARD: 1.0}
+# easy asks the salient facts (figures, deadlines); hard the ones a careless reader passes over
+_FACT_ORDER = {
+    Difficulty.EASY: (FactKind.FIGURE, FactKind.DEADLINE, FactKind.FREQUENCY, FactKind.SLOGAN, FactKind.LEVEL),
+    Difficulty.MEDIUM: (
+        FactKind.FIGURE,
+        FactKind.DEADLINE,
+        FactKind.SLOGAN,
+        FactKind.FREQUENCY,
+        FactKind.ROLE,
+        FactKind.LEVEL,
+        FactKind.TERM,
+    ),
+    Difficulty.HARD: (
+        FactKind.TERM,
+        FactKind.ROLE,
+        FactKind.LEVEL,
+        FactKind.SLOGAN,
+        FactKind.FREQUENCY,
+        FactKind.DEADLINE,
+        FactKind.FIGURE,
+    ),
+}
+
+
+_JUDGE_KINDS = (FactKind.FIGURE, FactKind.DEADLINE, FactKind.FREQUENCY, FactKind.ROLE, FactKind.LEVEL)
+_SCARCITY = (QuizType.CASE, QuizType.SHORT, QuizType.MULTI, QuizType.SINGLE, QuizType.JUDGE, QuizType.BLANK)
 
 
 class QuizError(ValueError):
@@ -62,24 +140,45 @@ class QuizError(ValueError):
 
 
 @dataclass(frozen=True)
+class Point:
+    """One scoring point (得分要点) of a short-answer or case item: `quote` is verbatim in the clause."""
+
+    text: str
+    quote: str
+    marks: int
+
+
+@dataclass(frozen=True)
 class QuizItem:
     type: QuizType
     stem: str
     options: dict[str, str] | None
-    answer: Any  # letter(s) for single/multi, bool for judge, the missing words for blank, reference text for short
+    answer: Any  # letter(s) for single/multi, bool for judge, the missing words for blank, reference text otherwise
     explanation: str
     clause_id: str
     notice: Notice
     path: str
     quote: str
+    tags: dict[str, Any] = field(default_factory=dict)
+    points: tuple[Point, ...] = ()
+    # the words that give this item's answer away: no other item of a paper may show them with the same context
+    key: tuple[str, ...] = ()
+    # a false statement's source span (what it was changed from), for the single-change check
+    source_span: str = ""
+
+    @property
+    def marks(self) -> int:
+        return sum(p.marks for p in self.points) if self.points else MARKS[self.type]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "type": self.type.value,
             "stem": self.stem,
             "options": self.options,
             "answer": self.answer,
             "explanation": self.explanation,
+            "marks": self.marks,
+            "tags": self.tags,
             "source": {
                 "clause_id": self.clause_id,
                 "notice_id": self.notice.notice_id,
@@ -90,27 +189,9 @@ class QuizItem:
                 "quote": self.quote,
             },
         }
-
-
-@dataclass(frozen=True)
-class _Fact:
-    kind: str  # figure, deadline, slogan
-    text: str
-    unit: str
-
-
-def _unit(text: str) -> str:
-    return re.sub(r"[\d.\s]|^\d{4}年", "", text)
-
-
-def facts_in(sentence: str, terms: Sequence[str] = ()) -> list[_Fact]:
-    """Figures, deadlines, quoted slogans, and the domain terms (jieba's policy dictionary) a sentence states."""
-    found = [_Fact("figure", m.group().strip(), _unit(m.group())) for m in _FIGURE.finditer(sentence)]
-    found += [_Fact("deadline", m.group(), "deadline") for m in _DEADLINE.finditer(sentence)]
-    found += [_Fact("slogan", f"“{m.group(1)}”", "slogan") for m in _SLOGAN.finditer(sentence)]
-    taken = "".join(f.text for f in found)
-    found += [_Fact("term", term, "term") for term in terms if term in sentence and term not in taken]
-    return found
+        if self.type in (QuizType.SHORT, QuizType.CASE):
+            data["points"] = [{"text": p.text, "quote": p.quote, "marks": p.marks} for p in self.points]
+        return data
 
 
 def domain_terms() -> list[str]:
@@ -123,26 +204,28 @@ def domain_terms() -> list[str]:
     return sorted({w for w in words if len(w) >= 3}, key=len, reverse=True)
 
 
+def topic_of(clause: Clause) -> str:
+    text = clause.text + "".join(clause.headings)
+    counts = {topic: sum(text.count(word) for word in words) for topic, words in TOPICS.items()}
+    best = max(counts, key=lambda topic: counts[topic])
+    return best if counts[best] else "综合监管"
+
+
+def _short_issuer(notice: Notice) -> str:
+    return notice.issuer.removesuffix("人民政府")
+
+
+def _marks_for(count: int, total: int = 10) -> list[int]:
+    base, extra = divmod(total, count)
+    return [base + (1 if n < extra else 0) for n in range(count)]
+
+
 class QuizMaker:
     def __init__(self, corpus: Corpus, retriever=None):
         self.corpus = corpus
         self.retriever = retriever
-        self.terms = domain_terms()
-        self._pool = self._fact_pool()
-
-    def _fact_pool(self) -> dict[str, list[str]]:
-        pool: dict[str, set[str]] = {}
-        for clause in self.corpus.clauses:
-            for sentence in split_sentences(clause.text):
-                for fact in facts_in(sentence, self.terms):
-                    pool.setdefault(fact.unit, set()).add(fact.text)
-        pool["enumeration"] = {
-            item
-            for clause in self.corpus.clauses
-            for m in _ENUMERATION.finditer(clause.text)
-            for item in _items_of(m.group())
-        }
-        return {unit: sorted(values) for unit, values in pool.items()}
+        self.finder = FactFinder(corpus.clauses, domain_terms())
+        self._agency_cache: dict[str, list[str]] = {}
 
     def select(
         self, notices: Sequence[str] = (), sections: Sequence[str] = (), topic: str | None = None
@@ -158,10 +241,10 @@ class QuizMaker:
         if topic:
             if self.retriever is None:
                 raise QuizError("按主题出题需要检索索引")
-            result = self.retriever.search(topic, k=20)
+            result = self.retriever.search(topic, k=40)
             allowed = {c.clause_id for c in clauses}
             ranked = [cid for hit in result.hits for cid in hit.clause_ids if cid in allowed]
-            clauses = [self.corpus.clause(cid) for cid in ranked]
+            clauses = [self.corpus.clause(cid) for cid in dict.fromkeys(ranked)]
             if not result.covered:
                 clauses = []
         if not clauses:
@@ -178,37 +261,72 @@ class QuizMaker:
         topic: str | None = None,
         difficulty: Difficulty = Difficulty.MEDIUM,
         seed: int = 1,
+        recent_weight: float = 1.0,
     ) -> list[QuizItem]:
+        """A paper of up to `count` items, types in turn. `recent_weight` 0 draws clauses evenly; at 1 a notice's
+        weight halves every three years before the newest, and city/county notices count double."""
         if count < 1 or count > 200:
             raise QuizError("题目数量应在 1 到 200 之间")
         if not types:
             raise QuizError("请至少选择一种题型")
+        if recent_weight < 0:
+            raise QuizError("新近通知权重不能为负")
         rng = random.Random(seed)
         clauses = self.select(notices, sections, topic)
         focus = self._focus(topic)
-        candidates: dict[QuizType, list[QuizItem]] = {t: [] for t in types}
-        for clause in clauses:
-            for quiz_type in types:
-                candidates[quiz_type].extend(self._items(clause, quiz_type, difficulty, rng, focus))
-        for items in candidates.values():
-            rng.shuffle(items)
+        ordered = clauses if topic else self._weighted_order(clauses, recent_weight, rng)
         chosen: list[QuizItem] = []
-        stems: set[str] = set()
-        cursor = {t: 0 for t in types}
-        while len(chosen) < count and any(cursor[t] < len(candidates[t]) for t in types):
-            for quiz_type in types:
-                while cursor[quiz_type] < len(candidates[quiz_type]):
-                    item = candidates[quiz_type][cursor[quiz_type]]
-                    cursor[quiz_type] += 1
-                    if item.stem not in stems and not check_item(item, self.corpus):
-                        stems.add(item.stem)
-                        chosen.append(item)
+        used_clauses: set[str] = set()
+        pending: dict[QuizType, list[QuizItem]] = {t: [] for t in types}
+        clause_cursor = 0
+        turn = 0
+        stalled = 0
+        # within each round the scarcer types choose first, so a clause that can carry a case goes to the case
+        rounds = sorted(types, key=_SCARCITY.index)
+        while len(chosen) < count and stalled < len(rounds):
+            quiz_type = rounds[turn % len(rounds)]
+            turn += 1
+            item = None
+            while item is None:
+                if not pending[quiz_type]:
+                    if clause_cursor >= len(ordered):
                         break
-                if len(chosen) >= count:
-                    break
+                    clause = ordered[clause_cursor]
+                    clause_cursor += 1
+                    # every clause offers one candidate per type; the first type to take it uses the clause up
+                    for candidate_type in types:
+                        built = self._item(clause, candidate_type, difficulty, rng, focus)
+                        if built is not None:
+                            pending[candidate_type].append(built)
+                    continue
+                candidate = pending[quiz_type].pop(0)
+                if (
+                    candidate.clause_id not in used_clauses
+                    and not check_item(candidate, self.corpus)
+                    and not any(_reveals(candidate, other) for other in chosen)
+                ):
+                    item = candidate
+            if item is None:
+                stalled += 1
+                continue
+            stalled = 0
+            used_clauses.add(item.clause_id)
+            chosen.append(item)
         if not chosen:
             raise QuizError("所选内容中找不到能出这些题型的关键事实（数字、时限、提法），请换题型或范围")
         return chosen
+
+    def _weighted_order(self, clauses: list[Clause], recent_weight: float, rng: random.Random) -> list[Clause]:
+        """Clauses in a random order where heavier notices come earlier (Efraimidis–Spirakis keys)."""
+        newest = max(self.corpus.notice(c.notice_id).year for c in clauses)
+
+        def weight(clause: Clause) -> float:
+            notice = self.corpus.notice(clause.notice_id)
+            local = notice.level in (Level.CITY, Level.COUNTY, Level.TOWN)
+            return (0.5 ** ((newest - notice.year) / 3) * (2.0 if local else 1.0)) ** recent_weight
+
+        keyed = [(rng.random() ** (1.0 / weight(c)), n, c) for n, c in enumerate(clauses)]
+        return [c for _, _, c in sorted(keyed, key=lambda k: (-k[0], k[1]))]
 
     def _focus(self, topic: str | None) -> tuple[str, ...]:
         """Words a topic quiz's sentences must contain (the topic's words and their official synonyms)."""
@@ -216,146 +334,344 @@ class QuizMaker:
             return ()
         return tuple(dict.fromkeys(self.retriever.tokenizer.query(topic)))
 
-    def _items(
-        self,
-        clause: Clause,
-        quiz_type: QuizType,
-        difficulty: Difficulty,
-        rng: random.Random,
-        focus: tuple[str, ...] = (),
-    ) -> list[QuizItem]:
+    def _item(
+        self, clause: Clause, quiz_type: QuizType, difficulty: Difficulty, rng: random.Random, focus: tuple[str, ...]
+    ) -> QuizItem | None:
         notice = self.corpus.notice(clause.notice_id)
-        items = []
-        clause_text = normalize(clause.text)
-        sentences = [s.strip() for s in split_sentences(clause.text) if 12 <= len(s.strip()) <= 160]
-        if focus:
-            sentences = [s for s in sentences if any(word in normalize(s).lower() for word in focus)]
-            if quiz_type is QuizType.SHORT and not any(word in normalize(clause.heading) for word in focus):
-                return []
         where = f"{notice.issuer}{notice.year}年《{notice.display_title}》{clause.path_label}"
-        make = lambda **kw: QuizItem(clause_id=clause.clause_id, notice=notice, path=clause.path_label, **kw)  # noqa: E731
-        if quiz_type is QuizType.SHORT:
-            if len(clause.text) >= 40 and clause.headings:
-                quote = "".join(split_sentences(clause.text)[:3]).strip()
-                stem = f"简述{notice.issuer.removesuffix('人民政府')}{notice.year}年通知对“{clause.heading}”提出了哪些要求。"
-                items.append(
-                    make(type=quiz_type, stem=stem, options=None, answer=quote, explanation=f"见{where}", quote=quote)
-                )
-            return items
-        for sentence in sentences:
-            if quiz_type is QuizType.MULTI:
-                items.extend(self._multi(sentence, clause_text, where, make, rng))
-                continue
-            for fact in facts_in(sentence, self.terms):
-                if sentence.count(fact.text) != 1:
-                    continue
-                blanked = strip_marker(sentence).replace(fact.text, "____", 1)
-                prefix = f"根据{notice.issuer.removesuffix('人民政府')}{notice.year}年通知："
-                distractors = self._distractors(fact, clause_text, difficulty, rng)
-                if quiz_type is QuizType.BLANK:
-                    items.append(
-                        make(
-                            type=quiz_type,
-                            stem=prefix + blanked,
-                            options=None,
-                            answer=fact.text,
-                            explanation=f"见{where}",
-                            quote=sentence,
-                        )
-                    )
-                elif quiz_type is QuizType.SINGLE and len(distractors) >= 3:
-                    options_list = [fact.text, *distractors[:3]]
-                    rng.shuffle(options_list)
-                    options = dict(zip(LETTERS, options_list, strict=False))
-                    letter = next(k for k, v in options.items() if v == fact.text)
-                    items.append(
-                        make(
-                            type=quiz_type,
-                            stem=prefix + blanked.replace("____", "（　　）"),
-                            options=options,
-                            answer=letter,
-                            explanation=f"见{where}",
-                            quote=sentence,
-                        )
-                    )
-                elif quiz_type is QuizType.JUDGE:
-                    truth = rng.random() < 0.5 or not distractors
-                    statement = strip_marker(sentence)
-                    statement = statement if truth else statement.replace(fact.text, distractors[0], 1)
-                    items.append(
-                        make(
-                            type=quiz_type,
-                            stem=f"判断：{prefix}{statement}",
-                            options=None,
-                            answer=truth,
-                            explanation=f"原文：{sentence}（{where}）",
-                            quote=sentence,
-                        )
-                    )
-        return items
+        tags = {
+            "topic": topic_of(clause),
+            "notice_id": notice.notice_id,
+            "year": notice.year,
+            "knowledge_point": tidy(clause.heading).rstrip("。；"),
+            "difficulty": difficulty.value,
+        }
 
-    def _multi(self, sentence: str, clause_text: str, where: str, make, rng: random.Random) -> list[QuizItem]:
-        items = []
-        for match in _ENUMERATION.finditer(sentence):
-            listed = _items_of(match.group())
-            if len(listed) < 3 or len(set(listed)) != len(listed):
+        def make(**fields: Any) -> QuizItem:
+            return QuizItem(clause_id=clause.clause_id, notice=notice, path=clause.path_label, tags=tags, **fields)
+
+        prefix = f"根据{_short_issuer(notice)}{notice.year}年通知："
+        if quiz_type is QuizType.SHORT:
+            return self._short(clause, notice, where, make, focus)
+        if quiz_type is QuizType.CASE:
+            return self._case(clause, notice, where, make, focus)
+        if quiz_type is QuizType.MULTI:
+            # who is responsible is as testable as what is listed: mix both kinds where a clause names its units
+            first, second = self._units_multi, self._multi
+            if rng.random() < 0.5:
+                first, second = second, first
+            return first(clause, prefix, where, make, difficulty, rng, focus) or second(
+                clause, prefix, where, make, difficulty, rng, focus
+            )
+        facts = [f for f in self.finder.facts(clause) if not focus or _mentions(f.sentence, focus)]
+        order = _FACT_ORDER[difficulty]
+        facts = [
+            f
+            for f in facts
+            if f.kind in order and f.span.count(f.text) == 1 and len(f.span) >= 12 and not _is_note(f.span)
+        ]
+        # a fact inside a document title (《省级救灾物资……办法》) tests the title, not the requirement
+        facts = [f for f in facts if not re.search(rf"《[^》]*{re.escape(f.text)}[^《]*》", f.span)]
+        if quiz_type is QuizType.JUDGE:
+            # a false statement is one real change a careless reader would accept: a figure, deadline, frequency,
+            # role or level; a swapped slogan or term reads as nonsense (定期约谈“一盔一带”)
+            facts = [f for f in facts if f.kind in _JUDGE_KINDS and len(tidy(f.span)) <= 70]
+        if quiz_type in (QuizType.BLANK, QuizType.SINGLE):
+            facts = [f for f in facts if f.kind not in (FactKind.ROLE, FactKind.LEVEL) or quiz_type is QuizType.SINGLE]
+        rng.shuffle(facts)
+        facts.sort(key=lambda f: order.index(f.kind))
+        closeness = _CLOSENESS[difficulty]
+        for fact in facts:
+            wrong = self.finder.wrong_versions(fact, clause.text, closeness, rng)
+            shown = tidy(fact.span)
+            answer = tidy(fact.text)
+            knowledge = {**tags, "knowledge_point": f"{tags['knowledge_point']}（{fact.kind.value}：{answer}）"}
+            if quiz_type is QuizType.BLANK:
+                return replace_tags(
+                    make(
+                        type=quiz_type,
+                        stem=prefix + shown.replace(answer, "____", 1),
+                        options=None,
+                        answer=answer,
+                        explanation=f"原文：{tidy(fact.sentence)}（见{where}）",
+                        quote=fact.sentence,
+                        key=(answer,),
+                    ),
+                    knowledge,
+                )
+            if quiz_type is QuizType.SINGLE and len(wrong) >= 3:
+                options_list = [answer, *wrong[:3]]
+                rng.shuffle(options_list)
+                options = dict(zip(LETTERS, options_list, strict=False))
+                letter = next(k for k, v in options.items() if v == answer)
+                return replace_tags(
+                    make(
+                        type=quiz_type,
+                        stem=prefix + shown.replace(answer, "（　　）", 1),
+                        options=options,
+                        answer=letter,
+                        explanation=f"原文：{tidy(fact.sentence)}（见{where}）",
+                        quote=fact.sentence,
+                        key=(answer,),
+                    ),
+                    knowledge,
+                )
+            if quiz_type is QuizType.JUDGE:
+                truth = not wrong or rng.random() < 0.5
+                statement = shown if truth else shown.replace(answer, wrong[0], 1)
+                return replace_tags(
+                    make(
+                        type=quiz_type,
+                        stem=f"判断：{prefix}{statement}。",
+                        options=None,
+                        answer=truth,
+                        explanation=f"原文：{tidy(fact.sentence)}（见{where}）",
+                        quote=fact.sentence,
+                        key=(answer,),
+                        source_span=shown,
+                    ),
+                    knowledge,
+                )
+        return None
+
+    def _multi(self, clause, prefix, where, make, difficulty, rng, focus) -> QuizItem | None:
+        clause_text = normalize(clause.text)
+        for sentence in split_sentences(clause.text):
+            if focus and not _mentions(sentence, focus):
                 continue
-            others = [
-                item for item in self._pool["enumeration"] if normalize(item) not in clause_text and len(item) <= 8
-            ]
-            if len(others) < 2:
-                continue
-            correct = rng.sample(listed, k=min(3, len(listed)))
-            wrong = rng.sample(others, k=2)
-            options_list = correct + wrong
-            rng.shuffle(options_list)
-            options = dict(zip(LETTERS, options_list, strict=False))
-            answer = "".join(k for k, v in options.items() if v in correct)
-            context = strip_marker(sentence.replace(match.group(), "……", 1))
-            stem = f"根据{where}：“{context}”省略处列举了下列哪些内容？"
-            items.append(
-                make(
+            for match in ENUMERATION.finditer(sentence):
+                listed = list_items(match.group())
+                if len(listed) < 2 or len(set(listed)) != len(listed) or len(listed) != match.group().count("、") + 1:
+                    continue
+                verb, listed = split_leading_verb(listed)
+                longest = max(len(item) for item in listed)
+                peers = [
+                    p
+                    for p in self.finder.list_peers(listed)
+                    if normalize(p) not in clause_text
+                    and len(p) <= longest + 2
+                    and plain_name(p)
+                    and not any(_alike(p, item) for item in listed)
+                ]
+                if not peers:
+                    continue
+                total = 5 if difficulty is Difficulty.HARD or len(listed) >= 4 else 4
+                most = min(len(listed), total - 1, 5)
+                if most < 2:
+                    continue
+                correct_count = rng.randint(2, most)
+                wrong_needed = total - correct_count
+                if len(peers) < wrong_needed:
+                    continue
+                correct = rng.sample(listed, k=correct_count)
+                # the closest category members first for hard papers, random ones of the category otherwise
+                pool = peers[: max(wrong_needed, 4)] if difficulty is Difficulty.HARD else peers[:12]
+                wrong = rng.sample(pool, k=wrong_needed)
+                options_list = correct + wrong
+                rng.shuffle(options_list)
+                options = dict(zip(LETTERS, options_list, strict=False))
+                answer = "".join(k for k, v in options.items() if v in correct)
+                start = match.start() + len(verb)
+                span = focus_span(sentence, match.start(), match.end(), max_chars=80)
+                context = tidy(span.replace(sentence[start : match.end()], "……", 1))
+                if "……" not in context or len(context.replace("……", "")) < 8 or _is_note(sentence):
+                    continue
+                return make(
                     type=QuizType.MULTI,
-                    stem=stem,
+                    stem=f"{prefix}“{context}”，省略处包括下列哪些内容？",
                     options=options,
                     answer=answer,
-                    explanation=f"原文：{sentence}",
+                    explanation=f"原文：{tidy(sentence)}（见{where}）",
                     quote=sentence,
+                    key=tuple(correct),
                 )
+        return None
+
+    def _units_multi(self, clause, prefix, where, make, difficulty, rng, focus) -> QuizItem | None:
+        """Which units the notice makes responsible for this clause's work; wrong options are other units
+        the same notice names elsewhere (same level, same naming)."""
+        heading = tidy(clause.heading).rstrip("。；：")
+        if not 4 <= len(heading) <= 24 or "，" in heading or (focus and not _mentions(clause.text, focus)):
+            return None
+        clause_text = normalize(clause.text)
+        for responsibility in clause.units:
+            if responsibility.origin != "inline" or normalize(responsibility.units) not in clause_text:
+                continue
+            listed = agencies(responsibility.units)
+            if len(listed) < 2:
+                continue
+            others = [a for a in self._agencies(clause.notice_id) if normalize(a) not in clause_text]
+            total = 5 if difficulty is Difficulty.HARD or len(listed) >= 4 else 4
+            correct_count = rng.randint(2, min(len(listed), total - 1))
+            if len(others) < total - correct_count:
+                continue
+            correct = rng.sample(listed, k=correct_count)
+            options_list = correct + rng.sample(others, k=total - correct_count)
+            rng.shuffle(options_list)
+            options = dict(zip(LETTERS, options_list, strict=False))
+            sentence = next(s for s in split_sentences(clause.text) if normalize(responsibility.units) in normalize(s))
+            return make(
+                type=QuizType.MULTI,
+                stem=f"{prefix}“{heading}”这项工作，下列哪些单位在责任单位之列？",
+                options=options,
+                answer="".join(k for k, v in options.items() if v in correct),
+                explanation=f"原文：{tidy(sentence)}（见{where}）",
+                quote=sentence,
+                key=tuple(correct),
             )
-        return items
+        return None
 
-    def _distractors(self, fact: _Fact, clause_text: str, difficulty: Difficulty, rng: random.Random) -> list[str]:
-        """Facts of the same kind from elsewhere in the corpus that the source clause does not contain."""
-        pool = [v for v in self._pool.get(fact.unit, []) if v != fact.text and normalize(v) not in clause_text]
-        if fact.kind in ("term", "slogan"):
-            # 重大隐患 against 重大事故隐患 would be a second right answer: keep only clearly different words
-            chars = set(fact.text.strip("“”"))
-            pool = [v for v in pool if len(chars & set(v.strip("“”"))) / len(chars) < 0.5]
-        if fact.kind == "figure":
-            value = _number(fact.text)
-            if difficulty is Difficulty.HARD and value:
-                pool.sort(key=lambda v: abs((_number(v) or 0) - value))
-                return pool[:3]
-            synthetic = [fact.text.replace(str(_fmt(value)), str(_fmt(value * k)), 1) for k in (2, 3, 0.5) if value]
-            pool += [s for s in synthetic if s != fact.text and normalize(s) not in clause_text]
-        rng.shuffle(pool)
-        return list(dict.fromkeys(pool))[:3]
+    def _agencies(self, notice_id: str) -> list[str]:
+        if notice_id not in self._agency_cache:
+            names = {a for c in self.corpus.clauses_of(notice_id) for r in c.units for a in agencies(r.units)}
+            self._agency_cache[notice_id] = sorted(names)
+        return self._agency_cache[notice_id]
+
+    def _short(self, clause, notice, where, make, focus) -> QuizItem | None:
+        heading = tidy(clause.heading).rstrip("。；：")
+        if len(heading) < 4 or clause.heading == "导语" or (focus and not _mentions(clause.text, focus)):
+            return None
+        sentences = [
+            s for s in split_sentences(clause.text) if len(normalize(s)) >= 8 and not is_heading_only(s, clause)
+        ]
+        sentences = [s for s in sentences if normalize(s) != normalize(clause.heading)]
+        if len(sentences) < 2:
+            return None
+        # at most five points: neighbouring sentences merged, so the whole clause is covered
+        groups = _grouped(sentences, 5)
+        marks = _marks_for(len(groups))
+        points = tuple(
+            Point(text=tidy(strip_marker("".join(group))), quote="".join(group), marks=mark)
+            for group, mark in zip(groups, marks, strict=True)
+        )
+        if any(normalize(p.quote) not in normalize(clause.text) for p in points):
+            return None
+        return make(
+            type=QuizType.SHORT,
+            stem=f"简述{_short_issuer(notice)}{notice.year}年通知在“{heading}”方面提出的主要要求。",
+            options=None,
+            answer="\n".join(f"{n}. {p.text}（{p.marks}分）" for n, p in enumerate(points, 1)),
+            explanation=f"见{where}",
+            quote="".join(p.quote for p in points),
+            points=points,
+            key=(heading,),
+        )
+
+    def _case(self, clause, notice, where, make, focus) -> QuizItem | None:
+        if focus and not _mentions(clause.text, focus):
+            return None
+        sentences = split_sentences(clause.text)
+        for index, sentence in enumerate(sentences):
+            if is_heading_only(sentence, clause) or len(normalize(sentence)) > 150:
+                continue
+            match = _PROHIBITION.search(sentence)
+            obligation = None if match else _OBLIGATION.search(sentence)
+            if not match and not obligation:
+                continue
+            found = match or obligation
+            subject = re.sub(r"^(?:要|并|同时|坚决|对|凡)", "", tidy(found.group(1)))
+            if match:
+                situation = (subject + tidy(match.group(2))).strip("，、")
+            else:
+                situation = f"{subject or '有单位'}未{tidy(obligation.group(2))}".strip("，、")
+                if obligation.group(2).startswith(("是", "为", "作为", "由")):
+                    continue
+            if re.search(r"[《》“”]", situation) or len(situation) < 4:
+                continue
+            others = [
+                s
+                for n, s in enumerate(sentences)
+                if n != index and _ACTION.search(s) and 10 <= len(normalize(s)) <= 120 and not _is_note(s)
+            ]
+            if not others:
+                continue
+            chosen = [sentence, *others[:2]]
+            marks = [4, 3, 3] if len(chosen) == 3 else [6, 4]
+            points = (
+                Point(text=f"该做法违反通知要求：{tidy(strip_marker(sentence))}", quote=sentence, marks=marks[0]),
+                *(
+                    Point(text=f"应当落实：{tidy(strip_marker(s))}", quote=s, marks=mark)
+                    for s, mark in zip(chosen[1:], marks[1:], strict=True)
+                ),
+            )
+            stem = (
+                f"案例分析：某乡镇在安全检查中发现，辖区内存在“{situation}”的情况。"
+                f"请根据{_short_issuer(notice)}{notice.year}年通知，指出这种做法是否允许、依据哪一项要求，"
+                "乡镇应当督促落实哪些措施。"
+            )
+            return make(
+                type=QuizType.CASE,
+                stem=stem,
+                options=None,
+                answer="\n".join(f"{n}. {p.text}（{p.marks}分）" for n, p in enumerate(points, 1)),
+                explanation=f"依据：{where}",
+                quote="".join(chosen),
+                points=points,
+                key=(situation,),
+            )
+        return None
 
 
-def _items_of(enumeration: str) -> list[str]:
-    return [item for item in enumeration.split("、") if "的" not in item]
+_AGENCY = re.compile(r"(?:局|厅|委|办|队|院|部|中心|公司|政府|管委会|集团|站|所|会|社|行)$")
 
 
-def _number(text: str) -> float | None:
-    found = re.search(r"\d+(?:\.\d+)?", re.sub(r"^\d{4}年", "", text))
-    return float(found.group()) if found else None
+def agencies(units: str) -> list[str]:
+    """The named units of a responsibility note (省工信厅、省商务厅、省应急厅等部门督促落实 → the three)."""
+    body = re.sub(
+        r"(?:等)?(?:有关)?(?:部门|单位)?(?:按职责)?(?:分工)?(?:负责|督促落实|牵头|配合|参与|落实)+$", "", units
+    )
+    body = re.sub(r"^(?:牵头|责任)单位[:：]", "", body)
+    names = [part.strip() for part in re.split(r"[、，,；;]|(?<=[局厅委办队])和", body) if part.strip()]
+    return [name for name in names if 3 <= len(name) <= 14 and _AGENCY.search(name) and "等" not in name]
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _alike(first: str, second: str) -> bool:
+    """Near-synonyms that would make a wrong option arguable (森林火灾 / 森林草原火灾, 不被他人伤害 / 不被别人伤害)."""
+    if first in second or second in first:
+        return True
+    shared = len(set(first) & set(second))
+    return shared / min(len(set(first)), len(set(second))) >= 0.6
+
+
+def _is_note(sentence: str) -> bool:
+    """A responsibility note (（省应急厅等部门负责）), not a requirement to test as a statement."""
+    return strip_marker(sentence).strip().startswith(("（", "("))
+
+
+def replace_tags(item: QuizItem, tags: dict[str, Any]) -> QuizItem:
+    from dataclasses import replace
+
+    return replace(item, tags=tags)
+
+
+def _mentions(text: str, focus: tuple[str, ...]) -> bool:
+    plain = normalize(text).lower()
+    return any(word in plain for word in focus)
+
+
+def _grouped(sentences: list[str], most: int) -> list[list[str]]:
+    size = -(-len(sentences) // most)
+    return [sentences[n : n + size] for n in range(0, len(sentences), size)]
+
+
+def _reveals(candidate: QuizItem, other: QuizItem) -> bool:
+    """One item shows what the other asks: the same requirement (a long shared wording, as in two years'
+    near-identical sentences) or one's key words in the other's stem or options."""
+    a, b = normalize(candidate.quote), normalize(other.quote)
+    if SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size >= 16:
+        return True
+    for first, second in ((candidate, other), (other, candidate)):
+        shown = normalize(second.stem + "".join((second.options or {}).values()))
+        if any(len(normalize(word)) >= 3 and normalize(word) in shown for word in first.key):
+            context = normalize(first.quote)
+            if (
+                SequenceMatcher(None, context, shown, autojunk=False)
+                .find_longest_match(0, len(context), 0, len(shown))
+                .size
+                >= 8
+            ):
+                return True
+    return False
 
 
 def llm_items(chat_model, items: Sequence[QuizItem], corpus: Corpus, checker=None) -> tuple[list[QuizItem], int]:
@@ -429,6 +745,11 @@ def _shape_ok(item: QuizItem) -> bool:
     return isinstance(item.answer, str) and bool(item.answer)
 
 
+def judge_statement(item: QuizItem) -> str:
+    """The statement a judge item asks about, without its 判断/根据…通知 prefix and its full stop."""
+    return item.stem.split("：", 2)[-1].removesuffix("。")
+
+
 def check_item(item: QuizItem, corpus: Corpus) -> list[str]:
     """Problems of one item (empty when sound): the checks the evaluation suite also runs."""
     problems = []
@@ -438,7 +759,7 @@ def check_item(item: QuizItem, corpus: Corpus) -> list[str]:
     quote = normalize(item.quote)
     if not quote or quote not in clause:
         problems.append("引文不是条款原文")
-    if item.type in (QuizType.BLANK,) and normalize(str(item.answer)) not in quote:
+    if item.type is QuizType.BLANK and normalize(str(item.answer)) not in quote:
         problems.append("答案不在引文中")
     if item.type is QuizType.SINGLE:
         right = item.options[item.answer]
@@ -454,26 +775,87 @@ def check_item(item: QuizItem, corpus: Corpus) -> list[str]:
             if letter not in item.answer and normalize(option) in clause:
                 problems.append(f"干扰项 {letter} 也出现在原条款中")
     if item.type is QuizType.JUDGE:
-        statement = normalize(item.stem.split("：", 2)[-1])
+        statement = normalize(judge_statement(item))
         if item.answer is True and statement not in clause:
             problems.append("判断为对的陈述不是原文")
         if item.answer is False and statement in clause:
             problems.append("判断为错的陈述其实是原文")
-    if item.type is QuizType.SHORT and normalize(str(item.answer)) not in clause:
-        problems.append("参考答案不是条款原文")
+    if item.type in (QuizType.SHORT, QuizType.CASE):
+        if len(item.points) < 2:
+            problems.append("得分要点少于两条")
+        if any(normalize(point.quote) not in clause for point in item.points):
+            problems.append("得分要点不是条款原文")
     return problems
 
 
-def quiz_checks(items: Iterable[QuizItem], corpus: Corpus) -> dict[str, float]:
-    """Share of items whose key is supported and quote verbatim, distractors never correct, stems unique."""
+def single_change(item: QuizItem) -> bool:
+    """A false statement differs from its source span in one place only (one swapped figure, term or role)."""
+    if item.type is not QuizType.JUDGE or item.answer is not False:
+        return True
+    before, after = normalize(item.source_span), normalize(judge_statement(item))
+    changes = [op for op in SequenceMatcher(None, before, after, autojunk=False).get_opcodes() if op[0] != "equal"]
+    return len(changes) >= 1 and max(op[2] - op[1] for op in changes) <= 12 and _one_region(changes)
+
+
+def _one_region(changes: list[tuple[str, int, int, int, int]]) -> bool:
+    # a figure 60 → 45 diffs as two touching edits; one region means all edits lie within a few characters
+    return changes[-1][2] - changes[0][1] <= 12
+
+
+def same_category(answer: str, option: str) -> bool:
+    """A wrong option of the key's category: a figure of the same unit, a deadline for a deadline, a frequency
+    for a frequency; other words of a similar length and without a figure when the key has none."""
+    from assistant.facts import DEADLINE, FIGURE, FREQUENCY
+
+    for pattern in (DEADLINE, FREQUENCY):
+        if pattern.fullmatch(answer):
+            return bool(pattern.fullmatch(option))
+    if FIGURE.fullmatch(answer):
+        return bool(FIGURE.fullmatch(option)) and unit_of(answer) == unit_of(option)
+    return not re.search(r"\d", option) and abs(len(option) - len(answer)) <= 4
+
+
+def quiz_checks(items: Iterable[QuizItem], corpus: Corpus, newest_years: int = 3) -> dict[str, float]:
+    """Soundness (keys supported, quotes verbatim, distractors never correct) and the structure of a paper: no
+    clause twice, varied multi-choice keys, distractors of the key's category, false statements with a single
+    change, short answers with scoring points over the clause, the share of items from the newest notices."""
     items = list(items)
     if not items:
         return {"items": 0.0}
     problems = [check_item(item, corpus) for item in items]
+    singles = [item for item in items if item.type is QuizType.SINGLE]
+    distractors = [
+        same_category(item.options[item.answer], option)
+        for item in singles
+        for letter, option in item.options.items()
+        if letter != item.answer
+    ]
+    multi_counts = {len(item.answer) for item in items if item.type is QuizType.MULTI}
+    falses = [item for item in items if item.type is QuizType.JUDGE and item.answer is False]
+    written = [item for item in items if item.type in (QuizType.SHORT, QuizType.CASE)]
+    newest = max(n.year for n in corpus.notices)
     return {
         "items": float(len(items)),
         "sound": sum(not p for p in problems) / len(items),
         "quote_verbatim": sum(not any("引文" in x for x in p) for p in problems) / len(items),
         "distractors_wrong": sum(not any("干扰项" in x for x in p) for p in problems) / len(items),
         "unique_stems": len({item.stem for item in items}) / len(items),
+        "clauses_unique": len({item.clause_id for item in items}) / len(items),
+        "no_item_reveals_another": 1.0
+        - sum(any(_reveals(a, b) for b in items[:n]) for n, a in enumerate(items)) / len(items),
+        "multi_key_sizes": float(len(multi_counts)),
+        "distractors_same_category": sum(distractors) / len(distractors) if distractors else 1.0,
+        "false_single_change": sum(single_change(item) for item in falses) / len(falses) if falses else 1.0,
+        "written_points_cover": (
+            sum(len(item.points) >= 2 and _coverage(item, corpus) >= 0.5 for item in written) / len(written)
+            if written
+            else 1.0
+        ),
+        "newest_share": sum(item.notice.year > newest - newest_years for item in items) / len(items),
     }
+
+
+def _coverage(item: QuizItem, corpus: Corpus) -> float:
+    clause = corpus.clause(item.clause_id)
+    body = normalize(clause.text).replace(normalize(clause.heading), "", 1)
+    return min(1.0, sum(len(normalize(p.quote)) for p in item.points) / max(1, len(body)))

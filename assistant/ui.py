@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.core import Assistant, InputError
+from assistant.quiz import DIFFICULTY_LABELS, TYPE_LABELS
 from assistant.scope import Filters
 from assistant.types import Answer
 from index.normalize import normalize
@@ -258,7 +259,7 @@ def build_ui(library: Library):
             return json.dumps({"question": question, "error": str(error)}, ensure_ascii=False)
 
     def make_quiz(notices, sections, topic, count, types, difficulty, seed):
-        from assistant.export import TYPE_NAMES, answer_text, to_json, write_docx, write_xlsx
+        from assistant.export import answer_text, paper_order, to_json, write_docx, write_xlsx
         from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType
 
         try:
@@ -274,24 +275,29 @@ def build_ui(library: Library):
         except QuizError as error:
             return f"⚠ {error}", [], None
         folder = Path(tempfile.mkdtemp(prefix="quiz-"))
-        paper = folder / "安全生产测试.docx"
+        paper = folder / "安全生产测试试卷.docx"
         key = write_docx(items, paper)
         write_xlsx(items, folder / "安全生产题库.xlsx")
         (folder / "安全生产测试.json").write_text(to_json(items), encoding="utf-8")
         rows = [
             [
                 n,
-                TYPE_NAMES[i.type],
+                TYPE_LABELS[i.type],
                 i.stem,
                 "\n".join(f"{k}. {v}" for k, v in (i.options or {}).items()),
                 answer_text(i),
                 f"{i.notice.issuer}{i.notice.year}年 {i.path}",
                 i.quote,
             ]
-            for n, i in enumerate(items, 1)
+            for n, i in enumerate(paper_order(items), 1)
         ]
         files = [str(paper), str(key), str(folder / "安全生产题库.xlsx"), str(folder / "安全生产测试.json")]
-        return f"已生成 {len(items)} 题。", rows, files
+        note = (
+            ""
+            if len(items) >= int(count)
+            else f"（所选范围内不重复使用条款、不互相泄露答案的题只有 {len(items)} 道；可放宽范围或增加题型）"
+        )
+        return f"已生成 {len(items)} 题，共 {sum(i.marks for i in items)} 分。{note}", rows, files
 
     def run_eval(progress=gr.Progress()):  # noqa: B008 (Gradio injects progress through the default)
         from eval.cli import DEFAULT_SET
@@ -388,16 +394,22 @@ def build_ui(library: Library):
             with gr.Row():
                 quiz_count = gr.Slider(1, 100, value=10, step=1, label="题数")
                 quiz_types = gr.CheckboxGroup(
-                    ["single", "multi", "judge", "blank", "short"],
-                    value=["single", "multi", "judge", "blank", "short"],
+                    [(label, quiz_type.value) for quiz_type, label in TYPE_LABELS.items()],
+                    value=[quiz_type.value for quiz_type in TYPE_LABELS],
                     label="题型",
+                    elem_id="quiz-types",
                 )
-                quiz_difficulty = gr.Radio(["easy", "medium", "hard"], value="medium", label="难度")
+                quiz_difficulty = gr.Radio(
+                    [(label, level.value) for level, label in DIFFICULTY_LABELS.items()], value="medium", label="难度"
+                )
                 quiz_seed = gr.Number(value=1, precision=0, label="随机种子")
             quiz_button = gr.Button("生成试题", variant="primary", elem_id="make-quiz")
             quiz_status = gr.Markdown(elem_id="quiz-status")
             quiz_table = gr.Dataframe(
-                headers=["序号", "题型", "题干", "选项", "答案", "出处", "原文"], wrap=True, interactive=False
+                headers=["序号", "题型", "题干", "选项", "答案", "出处", "原文"],
+                wrap=True,
+                interactive=False,
+                elem_id="quiz-table",
             )
             quiz_files = gr.File(label="下载（试卷、答案、题库、JSON）", file_count="multiple")
             quiz_button.click(

@@ -162,7 +162,7 @@ QUIZ_COUNT = 100
 
 
 def quiz_summary(assistant: Assistant) -> dict[str, float]:
-    """The quiz checks: 100 questions over the whole corpus, every key supported, quotes verbatim, stems unique."""
+    """The quiz checks on a 100-item paper over the whole corpus: soundness and the structure of a paper."""
     from assistant.quiz import QuizMaker, quiz_checks
 
     items = QuizMaker(assistant.corpus, assistant.retriever).make(count=QUIZ_COUNT, seed=1)

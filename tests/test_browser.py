@@ -210,8 +210,12 @@ def test_deleting_a_notice_needs_a_choice_and_a_confirmation(page) -> None:
 def test_generate_a_quiz(page) -> None:
     page.get_by_role("tab", name="出题").click()
     page.fill("#quiz-topic textarea", "燃气")
+    types = page.locator("#quiz-types").inner_text()
+    assert "案例分析题" in types and "单选题" in types and "single" not in types
     page.click("#make-quiz")
     page.wait_for_function("document.querySelector('#quiz-status').innerText.includes('已生成')", timeout=60_000)
+    table = page.locator("#quiz-table").inner_text()
+    assert "燃气" in table and any(label in table for label in ("单选题", "判断题", "填空题"))
     page.screenshot(path=str(SHOTS / "5-quiz.png"), full_page=True)
 
 

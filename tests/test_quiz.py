@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 
 import pytest
 
-from assistant.export import to_json, write_docx, write_xlsx
-from assistant.quiz import QuizError, QuizMaker, QuizType, check_item, quiz_checks
+from assistant.export import BANK_COLUMNS, paper_order, to_json, write_docx, write_xlsx
+from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType, check_item, quiz_checks
 from index.normalize import normalize
 
 
@@ -17,34 +18,119 @@ def maker(assistant) -> QuizMaker:
     return QuizMaker(assistant.corpus, assistant.retriever)
 
 
-def test_one_hundred_questions_are_sound(maker, corpus) -> None:
+def test_one_hundred_questions_are_sound_and_make_a_paper(maker, corpus) -> None:
     items = maker.make(count=100, seed=1)
     assert len(items) == 100
-    assert collections.Counter(i.type for i in items) == {t: 20 for t in QuizType}
+    counts = collections.Counter(i.type for i in items)
+    assert set(counts) == set(QuizType) and min(counts.values()) >= 2
     checks = quiz_checks(items, corpus)
     assert checks["sound"] == 1.0 and checks["distractors_wrong"] == 1.0
-    assert checks["unique_stems"] >= 0.95
+    assert checks["unique_stems"] == 1.0
+    # a paper: no clause twice, no item giving another away, varied multi-choice keys, single-change falsehoods
+    assert checks["clauses_unique"] == 1.0 and checks["no_item_reveals_another"] == 1.0
+    assert checks["multi_key_sizes"] >= 2
+    assert checks["false_single_change"] == 1.0
+    assert checks["distractors_same_category"] >= 0.95
+    assert checks["written_points_cover"] >= 0.9
     for item in items:
         clause = normalize(corpus.clause(item.clause_id).text)
         assert normalize(item.quote) in clause
+        assert set(item.tags) == {"topic", "notice_id", "year", "knowledge_point", "difficulty"}
         if item.type is QuizType.SINGLE:
             assert normalize(item.options[item.answer]) in normalize(item.quote)
             assert all(normalize(v) not in clause for k, v in item.options.items() if k != item.answer)
         if item.type is QuizType.BLANK:
             assert "____" in item.stem and normalize(item.answer) in normalize(item.quote)
+        if item.type is QuizType.MULTI:
+            assert 2 <= len(item.answer) <= 5 and len(item.answer) < len(item.options)
+        if item.type in (QuizType.SHORT, QuizType.CASE):
+            assert len(item.points) >= 2 and all(normalize(p.quote) in clause for p in item.points)
+            assert item.marks == sum(p.marks for p in item.points) == 10
 
 
 def test_json_shape(maker) -> None:
-    data = json.loads(to_json(maker.make(count=10, seed=4)))
+    data = json.loads(to_json(maker.make(count=30, seed=4)))
+    assert {row["type"] for row in data} >= {"single", "multi", "judge", "blank", "short"}
     for row in data:
-        assert set(row) == {"type", "stem", "options", "answer", "explanation", "source"}
+        written = row["type"] in ("short", "case")
+        expected = {"type", "stem", "options", "answer", "explanation", "marks", "tags", "source"}
+        assert set(row) == (expected | {"points"} if written else expected)
         assert set(row["source"]) == {"clause_id", "notice_id", "issuer", "year", "doc_number", "path", "quote"}
-        if row["type"] in ("blank", "short"):
+        assert set(row["tags"]) == {"topic", "notice_id", "year", "knowledge_point", "difficulty"}
+        if row["type"] in ("blank", "short", "case"):
             assert row["options"] is None
         if row["type"] == "judge":
             assert isinstance(row["answer"], bool)
         if row["type"] == "multi":
             assert len(row["answer"]) >= 2 and set(row["answer"]) <= set(row["options"])
+        if written:
+            assert all(set(point) == {"text", "quote", "marks"} for point in row["points"])
+            assert all(point["quote"] in row["source"]["quote"] for point in row["points"])
+
+
+def _figure_gaps(maker, corpus, closeness: float) -> list[float]:
+    """Per figure fact of the 2024–2026 notices: how far its three wrong values lie from it, on average."""
+    import random
+
+    from assistant.facts import FactKind, number_of
+
+    gaps = []
+    for clause in (c for c in corpus.clauses if corpus.notice(c.notice_id).year >= 2024):
+        for fact in maker.finder.facts(clause):
+            if fact.kind is FactKind.FIGURE and number_of(fact.text):
+                value = number_of(fact.text)
+                wrong = maker.finder.wrong_versions(fact, clause.text, closeness, random.Random(1))[:3]
+                gaps.append(sum(abs(number_of(w) - value) / value for w in wrong) / max(1, len(wrong)))
+    assert len(gaps) >= 30
+    return gaps
+
+
+def test_difficulty_changes_how_close_the_wrong_options_are(maker, corpus) -> None:
+    # hard puts a figure's wrong options close to the key (60座 against 55座), easy clearly apart (30座)
+    pairs = list(zip(_figure_gaps(maker, corpus, 1.0), _figure_gaps(maker, corpus, 0.0), strict=True))
+    # small counts (3座) have only a few plausible neighbours, so some facts get the same three either way
+    assert sum(hard < easy for hard, easy in pairs) >= 0.6 * len(pairs)
+    assert all(hard <= easy for hard, easy in pairs)
+    easy = maker.make(count=40, seed=2, types=[QuizType.SINGLE], difficulty=Difficulty.EASY)
+    medium = maker.make(count=40, seed=2, types=[QuizType.SINGLE])
+    hard = maker.make(count=40, seed=2, types=[QuizType.SINGLE], difficulty=Difficulty.HARD)
+    assert len({tuple(i.stem for i in paper) for paper in (easy, medium, hard)}) == 3
+    # and asks other facts: easy the figures and deadlines, hard the terms, roles and levels
+    figures = [sum(bool(re.search(r"\d", i.options[i.answer])) for i in paper) for paper in (easy, hard)]
+    assert figures[0] > figures[1]
+    assert {i.tags["difficulty"] for i in hard} == {"hard"}
+
+
+def test_false_statements_change_one_fact_and_stay_official(maker, corpus) -> None:
+    from assistant.quiz import judge_statement
+
+    judged = maker.make(count=40, seed=6, types=[QuizType.JUDGE])
+    falses = [i for i in judged if i.answer is False]
+    assert len(falses) >= 8 and len(falses) <= 32
+    for item in falses:
+        statement, source = judge_statement(item), item.source_span
+        assert normalize(statement) not in normalize(corpus.clause(item.clause_id).text)
+        assert len(statement) - 6 <= len(source) <= len(statement) + 6
+        assert source in tidy_text(item.quote)
+    assert all(len(judge_statement(i)) <= 72 for i in judged)
+
+
+def tidy_text(text: str) -> str:
+    from assistant.facts import tidy
+
+    return tidy(text)
+
+
+def test_recent_weight_favours_the_newest_and_local_notices(maker, corpus) -> None:
+    weighted = quiz_checks(maker.make(count=60, seed=9), corpus)["newest_share"]
+    even = quiz_checks(maker.make(count=60, seed=9, recent_weight=0), corpus)["newest_share"]
+    assert weighted >= 0.6 and weighted > even + 0.15
+
+
+def test_stems_show_pdf_text_without_stray_spaces() -> None:
+    from assistant.facts import tidy
+
+    assert tidy("确保 2012 年底前\n完成 90 % 的任务") == "确保2012年底前完成90%的任务"
 
 
 def test_same_seed_same_quiz_other_seed_other_quiz(maker) -> None:
@@ -104,8 +190,14 @@ def test_docx_and_xlsx_reopen_with_their_content(maker, tmp_path) -> None:
     sheet = load_workbook(book).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("序号", "题型", "题干") and len(rows) == 13
-    assert [r[2] for r in rows[1:]] == [i.stem for i in items]
-    assert all(r[12] for r in rows[1:])  # 原文 column filled
+    assert list(rows[0]) == BANK_COLUMNS
+    # one numbering everywhere: the bank's row n is the paper's item n
+    assert [r[2] for r in rows[1:]] == [i.stem for i in paper_order(items)]
+    assert all(r[-1] and r[10] and r[11] for r in rows[1:])  # 原文, 分值, 难度 filled
+    numbered = [line for line in paper_text.splitlines() if line[:1].isdigit()]
+    assert [line.split(". ", 1)[1] for line in numbered] == [f"{i.stem}（{i.marks}分）" for i in paper_order(items)]
+    section = docx.Document(paper).sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
 
 
 def test_llm_mode_keeps_supported_rewrites_and_drops_the_rest(maker, corpus) -> None:
