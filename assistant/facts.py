@@ -89,7 +89,9 @@ def _fmt(value: float) -> str:
 def focus_span(sentence: str, start: int, end: int, max_chars: int = 64) -> str:
     """The comma-delimited segments around sentence[start:end], widened left for the subject while short."""
     body = strip_marker(sentence)
-    offset = len(sentence) - len(body)
+    offset = sentence.find(body)
+    if offset < 0 or offset > start:  # the marker cannot be stripped without touching the fact: keep the sentence
+        body, offset = sentence, 0
     start, end = start - offset, end - offset
     segments, position = [], 0
     for match in _SEGMENT.finditer(body):
@@ -110,6 +112,18 @@ def focus_span(sentence: str, start: int, end: int, max_chars: int = 64) -> str:
         last += 1
     span = body[segments[first][0] : segments[last][1]]
     return span.strip().rstrip("，；：,;:。").strip()
+
+
+def sentences_of(text: str) -> list[str]:
+    """Whole sentences of a clause: `split_sentences`, with pieces that a PDF line break cut off (…, 严\n格落实…)
+    joined back to the sentence they belong to. Each is still a verbatim stretch of `text`."""
+    whole: list[str] = []
+    for piece in split_sentences(text):
+        if whole and not re.search(r"[。！？；!?;]\s*$", whole[-1]):
+            whole[-1] += piece
+        else:
+            whole.append(piece)
+    return whole
 
 
 def is_heading_only(sentence: str, clause: Clause) -> bool:
@@ -149,7 +163,7 @@ class FactFinder:
     def facts(self, clause: Clause) -> list[Fact]:
         return [
             fact
-            for sentence in split_sentences(clause.text)
+            for sentence in sentences_of(clause.text)
             if len(normalize(sentence)) >= 10 and not is_heading_only(sentence, clause)
             for fact in self._sentence_facts(sentence)
         ]

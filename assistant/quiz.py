@@ -35,13 +35,13 @@ from assistant.facts import (
     is_heading_only,
     list_items,
     plain_name,
+    sentences_of,
     split_leading_verb,
     tidy,
     unit_of,
 )
 from index.clauses import strip_marker
 from index.normalize import normalize
-from index.passages import split_sentences
 from index.records import Clause, Level, Notice
 from index.store import Corpus
 
@@ -436,7 +436,7 @@ class QuizMaker:
 
     def _multi(self, clause, prefix, where, make, difficulty, rng, focus) -> QuizItem | None:
         clause_text = normalize(clause.text)
-        for sentence in split_sentences(clause.text):
+        for sentence in sentences_of(clause.text):
             if focus and not _mentions(sentence, focus):
                 continue
             for match in ENUMERATION.finditer(sentence):
@@ -500,7 +500,13 @@ class QuizMaker:
             listed = agencies(responsibility.units)
             if len(listed) < 2:
                 continue
-            others = [a for a in self._agencies(clause.notice_id) if normalize(a) not in clause_text]
+            levels = {name[:1] for name in listed}
+            # a provincial department against provincial departments (省住建厅 / 省水利厅), not a county government
+            others = [
+                a
+                for a in self._agencies(clause.notice_id)
+                if normalize(a) not in clause_text and (len(levels) > 1 or a[:1] in levels)
+            ]
             total = 5 if difficulty is Difficulty.HARD or len(listed) >= 4 else 4
             correct_count = rng.randint(2, min(len(listed), total - 1))
             if len(others) < total - correct_count:
@@ -509,7 +515,7 @@ class QuizMaker:
             options_list = correct + rng.sample(others, k=total - correct_count)
             rng.shuffle(options_list)
             options = dict(zip(LETTERS, options_list, strict=False))
-            sentence = next(s for s in split_sentences(clause.text) if normalize(responsibility.units) in normalize(s))
+            sentence = next(s for s in sentences_of(clause.text) if normalize(responsibility.units) in normalize(s))
             return make(
                 type=QuizType.MULTI,
                 stem=f"{prefix}“{heading}”这项工作，下列哪些单位在责任单位之列？",
@@ -531,11 +537,9 @@ class QuizMaker:
         heading = tidy(clause.heading).rstrip("。；：")
         if len(heading) < 4 or clause.heading == "导语" or (focus and not _mentions(clause.text, focus)):
             return None
-        sentences = [
-            s for s in split_sentences(clause.text) if len(normalize(s)) >= 8 and not is_heading_only(s, clause)
-        ]
+        sentences = [s for s in sentences_of(clause.text) if len(normalize(s)) >= 8 and not is_heading_only(s, clause)]
         sentences = [s for s in sentences if normalize(s) != normalize(clause.heading)]
-        if len(sentences) < 2:
+        if len(sentences) < 2 or max(len(normalize(s)) for s in sentences) > 160:
             return None
         # at most five points: neighbouring sentences merged, so the whole clause is covered
         groups = _grouped(sentences, 5)
@@ -560,7 +564,7 @@ class QuizMaker:
     def _case(self, clause, notice, where, make, focus) -> QuizItem | None:
         if focus and not _mentions(clause.text, focus):
             return None
-        sentences = split_sentences(clause.text)
+        sentences = sentences_of(clause.text)
         for index, sentence in enumerate(sentences):
             if is_heading_only(sentence, clause) or len(normalize(sentence)) > 150:
                 continue

@@ -42,6 +42,13 @@ SUMMARY_ROWS = [
     ("quiz_sound", "试题答案有据率"),
     ("quiz_distractors_wrong", "干扰项均错率"),
     ("quiz_unique_stems", "题干不重复率"),
+    ("quiz_clauses_unique", "条款不重复率"),
+    ("quiz_no_item_reveals_another", "无互相泄露答案率"),
+    ("quiz_multi_key_sizes", "多选题答案个数种类"),
+    ("quiz_distractors_same_category", "干扰项同类率"),
+    ("quiz_false_single_change", "错误陈述单处改动率"),
+    ("quiz_written_points_cover", "简答/案例得分要点覆盖率"),
+    ("quiz_newest_share", "近三年通知题目占比"),
     ("latency_p50_ms", "时延 p50 (ms)"),
     ("latency_p95_ms", "时延 p95 (ms)"),
 ]
