@@ -491,7 +491,11 @@ class QuizMaker:
         """Which units the notice makes responsible for this clause's work; wrong options are other units
         the same notice names elsewhere (same level, same naming)."""
         heading = tidy(clause.heading).rstrip("。；：")
-        if not 4 <= len(heading) <= 24 or "，" in heading or (focus and not _mentions(clause.text, focus)):
+        if (
+            not 4 <= len(heading) <= 24
+            or re.search(r"[，,…]", heading)
+            or (focus and not _mentions(clause.text, focus))
+        ):
             return None
         clause_text = normalize(clause.text)
         for responsibility in clause.units:
@@ -535,9 +539,16 @@ class QuizMaker:
 
     def _short(self, clause, notice, where, make, focus) -> QuizItem | None:
         heading = tidy(clause.heading).rstrip("。；：")
-        if len(heading) < 4 or clause.heading == "导语" or (focus and not _mentions(clause.text, focus)):
+        # a heading that is the clause's first long sentence, not a title, makes no stem (…推进缓…)
+        if not 4 <= len(heading) <= 24 or re.search(r"[，,…]", heading) or clause.heading == "导语":
             return None
-        sentences = [s for s in sentences_of(clause.text) if len(normalize(s)) >= 8 and not is_heading_only(s, clause)]
+        if focus and not _mentions(clause.text, focus):
+            return None
+        sentences = [
+            s
+            for s in sentences_of(clause.text)
+            if len(normalize(s)) >= 8 and not is_heading_only(s, clause) and not _is_note(s)
+        ]
         sentences = [s for s in sentences if normalize(s) != normalize(clause.heading)]
         if len(sentences) < 2 or max(len(normalize(s)) for s in sentences) > 160:
             return None
@@ -639,7 +650,11 @@ def _alike(first: str, second: str) -> bool:
 
 def _is_note(sentence: str) -> bool:
     """A responsibility note (（省应急厅等部门负责）), not a requirement to test as a statement."""
-    return strip_marker(sentence).strip().startswith(("（", "("))
+    plain = normalize(strip_marker(sentence)).rstrip("。;；")
+    if plain.startswith("("):
+        return True
+    # the tail of a note the sentence splitter cut at its inner 。: 以下均需乡〈镇〉政府负责，不再一一列出）
+    return plain.endswith(")") and bool(re.search(r"负责|牵头|配合|列出|列明", plain)) and len(plain) <= 60
 
 
 def replace_tags(item: QuizItem, tags: dict[str, Any]) -> QuizItem:
