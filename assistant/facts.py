@@ -110,8 +110,10 @@ def focus_span(sentence: str, start: int, end: int, max_chars: int = 64) -> str:
     # a statement that stops at a comma often stops mid-thought (…，对拍摄的隐患场景): finish it if it stays short
     while last + 1 < len(segments) and segments[last + 1][1] - segments[first][0] <= max_chars:
         last += 1
-    span = body[segments[first][0] : segments[last][1]]
-    return span.strip().rstrip("，；：,;:。").strip()
+    span = body[segments[first][0] : segments[last][1]].strip()
+    # a statement opening on a connective (并确保…, 同时…) reads as a fragment; the rest is still verbatim
+    span = re.sub(r"^(?:并且|并|同时|以及|而且|还要|另外)", "", span)
+    return span.rstrip("，；：,;:。").strip()
 
 
 def sentences_of(text: str) -> list[str]:
@@ -136,6 +138,9 @@ class FactFinder:
     def __init__(self, clauses: Sequence[Clause], terms: Sequence[str]):
         self.clauses = clauses
         self.figures: dict[str, set[str]] = defaultdict(set)
+        # the values a requirement had in other notices, keyed by what follows the figure (座智能化煤矿): the most
+        # plausible wrong options are the same requirement's figure in another year or another notice
+        self.figure_contexts: dict[str, set[float]] = defaultdict(set)
         self.slogans: set[str] = set()
         self.enumerations: list[tuple[str, ...]] = []
         term_clauses: Counter[str] = Counter()
@@ -144,6 +149,9 @@ class FactFinder:
             for match in FIGURE.finditer(text):
                 figure = tidy(match.group())
                 self.figures[unit_of(figure)].add(figure)
+                value = number_of(figure)
+                if value:
+                    self.figure_contexts[_figure_context(figure, text[match.end() :])].add(value)
             self.slogans.update(m.group(1) for m in SLOGAN.finditer(text) if _slogan_like(m.group(1)))
             for match in ENUMERATION.finditer(text):
                 items = list_items(match.group())
@@ -208,7 +216,8 @@ class FactFinder:
         clause = normalize(clause_text)
         text = tidy(fact.text)
         if fact.kind is FactKind.FIGURE:
-            candidates = self._figures(text, fact.category, closeness)
+            following = fact.sentence[fact.sentence.find(fact.text) + len(fact.text) :]
+            candidates = self._figures(text, fact.category, closeness, _figure_context(text, following))
         elif fact.kind is FactKind.DEADLINE:
             candidates = _deadlines(text, closeness)
         elif fact.kind is FactKind.FREQUENCY:
@@ -230,7 +239,7 @@ class FactFinder:
                 wrong.append(candidate)
         return wrong
 
-    def _figures(self, text: str, unit: str, closeness: float) -> list[str]:
+    def _figures(self, text: str, unit: str, closeness: float, context: str = "") -> list[str]:
         value = number_of(text)
         if value is None or value <= 0:
             return []
@@ -250,6 +259,10 @@ class FactFinder:
             return abs(v - value) / value
 
         ranked = sorted(pool, key=distance)
+        if closeness >= 0.5:
+            # the same requirement's figure elsewhere (130座 → 60座 智能化煤矿) before any other value
+            elsewhere = {v for v in self.figure_contexts.get(context, ()) if v in pool}
+            ranked = sorted(elsewhere, key=distance) + [v for v in ranked if v not in elsewhere]
         if closeness < 0.5:
             # easy: clearly different values first, still the same unit and magnitude
             ranked = sorted(pool, key=lambda v: -min(distance(v), 3))
@@ -289,6 +302,10 @@ class FactFinder:
         for item in items:
             votes.update(self._peers.get(item, Counter()))
         return [peer for peer, _ in votes.most_common() if peer not in items]
+
+
+def _figure_context(figure: str, following: str) -> str:
+    return unit_of(figure) + normalize(following)[:4]
 
 
 def list_items(enumeration: str) -> list[str]:

@@ -19,6 +19,7 @@ with a weight toward the newest and the local notices. Every item is checked by 
 
 from __future__ import annotations
 
+import collections
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -386,7 +387,7 @@ class QuizMaker:
             shown = tidy(fact.span)
             answer = tidy(fact.text)
             knowledge = {**tags, "knowledge_point": f"{tags['knowledge_point']}（{fact.kind.value}：{answer}）"}
-            if quiz_type is QuizType.BLANK:
+            if quiz_type is QuizType.BLANK and len(shown) - len(answer) >= 12:
                 return replace_tags(
                     make(
                         type=quiz_type,
@@ -504,13 +505,9 @@ class QuizMaker:
             listed = agencies(responsibility.units)
             if len(listed) < 2:
                 continue
-            levels = {name[:1] for name in listed}
+            level = collections.Counter(name[:1] for name in listed).most_common(1)[0][0]
             # a provincial department against provincial departments (省住建厅 / 省水利厅), not a county government
-            others = [
-                a
-                for a in self._agencies(clause.notice_id)
-                if normalize(a) not in clause_text and (len(levels) > 1 or a[:1] in levels)
-            ]
+            others = [a for a in self._agencies(clause.notice_id) if normalize(a) not in clause_text and a[:1] == level]
             total = 5 if difficulty is Difficulty.HARD or len(listed) >= 4 else 4
             correct_count = rng.randint(2, min(len(listed), total - 1))
             if len(others) < total - correct_count:

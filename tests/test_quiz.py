@@ -220,3 +220,16 @@ def test_llm_mode_keeps_supported_rewrites_and_drops_the_rest(maker, corpus) -> 
     items, dropped = llm_items(fake_chat(good, invented, "不是 JSON"), [blank, blank, blank], corpus)
     assert dropped == 2
     assert items[0].stem.startswith("根据通知填空") and items[1] == blank and items[2] == blank
+
+
+def test_a_figure_is_tested_against_the_same_requirement_in_other_years(maker, corpus) -> None:
+    import random
+
+    from assistant.facts import FactKind
+
+    clause = corpus.clause("山西省-2026/三.十一.1")
+    fact = next(f for f in maker.finder.facts(clause) if f.kind is FactKind.FIGURE and "智能化煤矿" in f.span)
+    assert fact.text.strip() == "60座"
+    # 2024: 150座, 2025: 130座 智能化煤矿 — what a trainer would offer as the wrong options
+    wrong = maker.finder.wrong_versions(fact, clause.text, 1.0, random.Random(1))[:3]
+    assert {"130座", "150座"} <= set(wrong)
