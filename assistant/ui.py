@@ -431,6 +431,7 @@ def build_ui(library: Library):
                 headers=["编号", "发文机关", "层级", "年度", "文号", "标题", "日期", "条款数", "来源文件"],
                 wrap=True,
                 interactive=False,
+                elem_id="library-table",
             )
             with gr.Row():
                 pick = gr.Dropdown(notice_ids, value=None, label="通知", elem_id="pick-notice")

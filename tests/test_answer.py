@@ -125,3 +125,16 @@ def test_a_lead_that_is_only_a_date_and_a_figure_takes_its_subject_along(assista
     hit = next(h for h in retrieval.hits if h.clause.clause_id == "山西省-2016/四")
     pick = assistant.extractor.pick(hit, hit.clause, "特种设备 老旧电梯 年底前完成", QuestionType.DEADLINE)
     assert pick.fragment.replace(" ", "") == "集中开展15年以上老旧电梯主要零部件报废综合治理，2016年年底前完成80%"
+
+
+def test_a_citation_showing_other_text_than_the_index_is_rejected(assistant, corpus) -> None:
+    from dataclasses import replace
+
+    answer = assistant.ask("朔州今年要再建几座智能化煤矿？")
+    citation = answer.citations[0]
+    # the quote is still verbatim, but the clause text shown beside it was altered (a stale index, a tampered card)
+    altered = replace(citation, clause_text=citation.clause_text.replace("智能化", "机械化") + "另加一句。")
+    assert is_verbatim(citation.quote, corpus.clause(citation.clause_id).text)
+    assert [p.reason for p in problems([altered], corpus, answer.retrieved)] == ["条款原文与索引不一致"]
+    shown = assistant._verified(replace(answer, citations=(altered,)), answer.retrieved)
+    assert shown.refused and shown.citations == ()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -205,6 +206,9 @@ def test_deleting_a_notice_needs_a_choice_and_a_confirmation(page) -> None:
     page.locator("#confirm-delete input[type=checkbox]").check()
     page.click("text=删除该通知")
     page.wait_for_function("document.querySelector('#library-status').innerText.includes('已删除')", timeout=180_000)
+    page.wait_for_function("!document.querySelector('#library-table').innerText.includes('晋城市')", timeout=30_000)
+    assert "晋城市-2026" not in page.locator("#library-table").inner_text()
+    assert "朔州市-2026" in page.locator("#library-table").inner_text()  # only the chosen notice went
 
 
 def test_generate_a_quiz(page) -> None:
@@ -223,6 +227,9 @@ def test_run_the_evaluation(page) -> None:
     page.get_by_role("tab", name="评测").click()
     page.click("#run-eval")
     page.wait_for_function("document.querySelector('#eval-summary').innerText.includes('Recall@5')", timeout=300_000)
+    summary = page.locator("#eval-summary").inner_text()
+    # every quote shown verbatim and every citation valid, as the suite run from the command line reports
+    assert re.search(r"引文原文一致率\s*1\.000", summary) and re.search(r"引用有效率\s*1\.000", summary)
     page.screenshot(path=str(SHOTS / "6-eval.png"), full_page=True)
 
 

@@ -105,9 +105,13 @@ def test_off_domain_questions_are_not_covered(retriever, question) -> None:
 
 
 def test_modes_rank_differently_but_return_clauses(retriever) -> None:
+    rankings = set()
     for mode in RetrievalMode:
         result = retriever.search("朔州今年要再建几座智能化煤矿？", mode=mode)
         assert result.hits and all(hit.notice.notice_id == "朔州市-2026" for hit in result.hits)
+        rankings.add(tuple((hit.clause.clause_id, round(hit.score, 4)) for hit in result.hits))
+    # a mode that is ignored would give the same clauses with the same scores
+    assert len(rankings) == len(RetrievalMode)
 
 
 def test_langchain_retriever_and_vector_store(retriever) -> None:
