@@ -10,6 +10,45 @@ import os
 import sys
 
 DEFAULT_PORT = 7860
+# Gradio picks the language of its own strings (upload box, footer, toasts) from the browser's locale; cadres on an
+# English-locale machine would get an English upload box in a Chinese app. Set before Gradio's bundle reads it.
+_CHINESE_LOCALE = (
+    b"<script>for(const key of ['language','languages'])Object.defineProperty(navigator,key,"
+    b"{get:()=>key==='language'?'zh-CN':['zh-CN','zh']});</script>"
+)
+
+
+class ChineseLocale:
+    """ASGI middleware: the app page declares zh-CN to Gradio's front end whatever the browser's locale."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "GET" or scope.get("path") not in ("/", ""):
+            await self.app(scope, receive, send)
+            return
+        start: dict = {}
+        body: list[bytes] = []
+
+        async def buffered(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            page = b"".join(body)
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            is_html = any(k.lower() == b"content-type" and b"text/html" in v for k, v in headers)
+            encoded = any(k.lower() == b"content-encoding" for k, _ in headers)
+            if is_html and not encoded and b"<head>" in page:
+                page = page.replace(b"<head>", b"<head>" + _CHINESE_LOCALE, 1)
+            headers.append((b"content-length", str(len(page)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": page})
+
+        await self.app(scope, receive, buffered)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -36,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     app = build_ui(library).queue(default_concurrency_limit=2)
     try:
         # an explicit port: a busy one is an error the user sees, not a silent move to the next port
-        app.launch(server_name=args.host, server_port=args.port)
+        from starlette.middleware import Middleware
+
+        app.launch(server_name=args.host, server_port=args.port, app_kwargs={"middleware": [Middleware(ChineseLocale)]})
     except OSError as error:
         print(f"无法在 {args.host}:{args.port} 启动：{error}。请用 --port 指定其他端口。", file=sys.stderr)
         return 2

@@ -116,7 +116,8 @@ def page(app_url):
                 "--disable-sync",
             ],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # an English-locale browser, the hardest case for a Chinese interface (Gradio localizes by the browser)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
         page.dialogs = []
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(app_url)
@@ -209,6 +210,15 @@ def test_deleting_a_notice_needs_a_choice_and_a_confirmation(page) -> None:
     page.wait_for_function("!document.querySelector('#library-table').innerText.includes('晋城市')", timeout=30_000)
     assert "晋城市-2026" not in page.locator("#library-table").inner_text()
     assert "朔州市-2026" in page.locator("#library-table").inner_text()  # only the chosen notice went
+
+
+def test_gradio_own_strings_are_chinese_in_an_english_browser(page) -> None:
+    assert page.evaluate("navigator.language") == "zh-CN"
+    page.get_by_role("tab", name="文件库").click()
+    upload = page.locator("#upload").inner_text()
+    assert "拖放" in upload or "点击上传" in upload
+    whole = page.locator("body").inner_text()
+    assert not any(english in whole for english in ("Drop File Here", "Click to Upload", "Built with Gradio"))
 
 
 def test_generate_a_quiz(page) -> None:
