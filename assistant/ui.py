@@ -301,8 +301,8 @@ def build_ui(library: Library):
 
     def run_eval(progress=gr.Progress()):  # noqa: B008 (Gradio injects progress through the default)
         from eval.cli import DEFAULT_SET
-        from eval.report import markdown_summary, write_html
-        from eval.run import run_suite
+        from eval.report import kind_label, markdown_summary, verdict_text, write_html
+        from eval.run import missing_notices, run_suite
         from eval.schema import load_set
 
         items = load_set(DEFAULT_SET)
@@ -314,9 +314,18 @@ def build_ui(library: Library):
         path = folder / "评测报告.html"
         write_html(report, path)
         failing = [
-            [r["id"], r["kind"], r["question"], (r["answer"] or "")[:120]] for r in report.records if r["failed"]
+            [r["id"], kind_label(r["kind"]), r["question"], (r["answer"] or "")[:120], verdict_text(r["verdicts"])]
+            for r in report.records
+            if r["failed"]
         ]
         status = "全部达标" if not report.failures else "未达标：" + "；".join(report.failures)
+        missing = missing_notices(items, corpus())
+        if missing:
+            named = "、".join(f"{notice}（{count} 题）" for notice, count in missing.items())
+            status += (
+                f"\n\n⚠ 评测集用到的通知不在当前文件库中：{named}。这些题因文件库缺少原文而记为未通过，"
+                "并非助手答错；恢复这些通知后再评测。"
+            )
         return markdown_summary(report) + f"\n\n**{status}**", failing, str(path)
 
     def upload(file, progress=gr.Progress()):  # noqa: B008
@@ -421,7 +430,7 @@ def build_ui(library: Library):
             eval_button = gr.Button("运行评测（约半分钟）", variant="primary", elem_id="run-eval")
             eval_summary = gr.Markdown(elem_id="eval-summary")
             eval_failing = gr.Dataframe(
-                headers=["id", "类别", "问题", "回答"], wrap=True, interactive=False, label="未通过的问题"
+                headers=["编号", "类别", "问题", "回答", "判定"], wrap=True, interactive=False, label="未通过的问题"
             )
             eval_report = gr.File(label="下载报告")
             eval_button.click(run_eval, None, [eval_summary, eval_failing, eval_report])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,11 +22,11 @@ pre{white-space:pre-wrap;margin:0;font-family:inherit}
 """
 
 SUMMARY_ROWS = [
-    ("recall@1", "Recall@1"),
-    ("recall@5", "Recall@5"),
-    ("recall@10", "Recall@10"),
-    ("mrr", "MRR"),
-    ("ndcg@10", "nDCG@10"),
+    ("recall@1", "首条即标准条款（Recall@1）"),
+    ("recall@5", "前5条含标准条款（Recall@5）"),
+    ("recall@10", "前10条含标准条款（Recall@10）"),
+    ("mrr", "标准条款平均排位得分（MRR）"),
+    ("ndcg@10", "前10条排序质量（nDCG@10）"),
     ("citation_validity", "引用有效率"),
     ("quote_verbatim", "引文原文一致率"),
     ("gold_cited", "引用含标准条款"),
@@ -37,7 +36,7 @@ SUMMARY_ROWS = [
     ("refusal_precision", "拒答精确率"),
     ("refusal_recall", "拒答召回率"),
     ("false_refusal_rate", "误拒率"),
-    ("crag", "CRAG 得分"),
+    ("crag", "综合得分：对+1、拒答0、错−1（CRAG）"),
     ("quiz_items", "出题数"),
     ("quiz_sound", "试题答案有据率"),
     ("quiz_distractors_wrong", "干扰项均错率"),
@@ -52,6 +51,52 @@ SUMMARY_ROWS = [
     ("latency_p50_ms", "时延 p50 (ms)"),
     ("latency_p95_ms", "时延 p95 (ms)"),
 ]
+
+
+# question kinds of the sets, as an evaluator reads them
+KIND_LABELS = {
+    "scoped_fact": "限定通知的事实",
+    "paraphrase": "换个说法",
+    "colloquial": "口语提问",
+    "colloquial_followup": "口语追问",
+    "followup": "追问",
+    "responsibility": "责任单位",
+    "comparison": "跨年对比",
+    "metadata": "文号/日期等",
+    "adversarial": "诱导与攻击",
+    "out_of_scope": "通知未涉及（应拒答）",
+    "other": "其他",
+}
+VERDICT_LABELS = {
+    "gold_cited": "引用含标准条款",
+    "key_facts": "关键事实覆盖",
+    "quotes_verbatim": "原文一致引文数",
+    "citations": "引文数",
+    "citations_valid": "有效引文数",
+    "recall@5": "前5条含标准条款",
+    "refused_correctly": "正确拒答",
+    "correct": "判定正确",
+}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def verdict_text(verdicts: dict[str, Any]) -> str:
+    """A question's verdicts in plain words (是/否, percentages), not a JSON object."""
+    parts = []
+    for key, label in VERDICT_LABELS.items():
+        value = verdicts.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or key in ("gold_cited", "recall@5", "refused_correctly"):
+            parts.append(f"{label}：{'是' if value else '否'}")
+        elif key == "key_facts":
+            parts.append(f"{label}：{value:.0%}")
+        else:
+            parts.append(f"{label}：{value:g}")
+    return "；".join(parts)
 
 
 def _bounds() -> dict[str, tuple[str, float]]:
@@ -81,13 +126,33 @@ def markdown_summary(report: Report) -> str:
     return "\n".join(lines)
 
 
+_FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def _cjk_fonts() -> list[str]:
+    """CJK fonts matplotlib can use: its cache may predate a font installed later (`make browser`), so known
+    Debian font files are registered by path."""
+    from matplotlib import font_manager
+
+    for path in _FONT_FILES:
+        if Path(path).is_file():
+            font_manager.fontManager.addfont(path)
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    return [name for name in ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei") if name in known]
+
+
+def _label(chinese: str, english: str) -> str:
+    # without a CJK font a Chinese label renders as empty boxes: the English one is readable
+    return chinese if _cjk_fonts() else english
+
+
 def _chart(draw) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "WenQuanYi Zen Hei", "DejaVu Sans"]
+    plt.rcParams["font.sans-serif"] = [*_cjk_fonts(), "DejaVu Sans"]
     figure, axes = plt.subplots(figsize=(7, 3.2))
     draw(axes)
     figure.tight_layout()
@@ -105,25 +170,28 @@ def _charts(report: Report) -> list[str]:
         width = 0.4
         positions = range(len(kinds))
         axes.bar(
-            [p - width / 2 for p in positions], [report.by_kind[k]["recall@5"] for k in kinds], width, label="recall@5"
+            [p - width / 2 for p in positions],
+            [report.by_kind[k]["recall@5"] for k in kinds],
+            width,
+            label=_label("前5条含标准条款", "recall@5"),
         )
         axes.bar(
             [p + width / 2 for p in positions],
             [(report.by_kind[k]["crag"] + 1) / 2 for k in kinds],
             width,
-            label="(crag+1)/2",
+            label=_label("综合得分（0–1）", "(crag+1)/2"),
         )
-        axes.set_xticks(list(positions), kinds, rotation=20, fontsize=8)
+        axes.set_xticks(list(positions), [_label(kind_label(k), k) for k in kinds], rotation=20, fontsize=8)
         axes.set_ylim(0, 1.05)
-        axes.set_title("by kind")
+        axes.set_title(_label("按问题类别", "by kind"))
         axes.legend(fontsize=8)
 
     charts.append(_chart(by_kind))
 
     def latency(axes):
         axes.hist([r["latency_ms"] for r in report.records], bins=30)
-        axes.set_xlabel("ms per question")
-        axes.set_title("answer latency")
+        axes.set_xlabel(_label("每题毫秒", "ms per question"))
+        axes.set_title(_label("回答时延", "answer latency"))
 
     charts.append(_chart(latency))
     if report.baselines:
@@ -136,14 +204,17 @@ def _charts(report: Report) -> list[str]:
                 [p - width / 2 for p in positions],
                 [report.baselines[n]["recall@5"] for n in names],
                 width,
-                label="recall@5",
+                label=_label("前5条含标准条款", "recall@5"),
             )
             axes.bar(
-                [p + width / 2 for p in positions], [report.baselines[n]["mrr"] for n in names], width, label="MRR"
+                [p + width / 2 for p in positions],
+                [report.baselines[n]["mrr"] for n in names],
+                width,
+                label=_label("平均排位得分", "MRR"),
             )
             axes.set_xticks(list(positions), names)
             axes.set_ylim(0, 1.05)
-            axes.set_title("project vs baselines")
+            axes.set_title(_label("本项目与基线检索", "project vs baselines"))
             axes.legend(fontsize=8)
 
         charts.append(_chart(baselines))
@@ -157,10 +228,10 @@ def _question_rows(records: Sequence[dict[str, Any]]) -> str:
         verdicts = {k: v for k, v in r["verdicts"].items() if k != "baselines"}
         cites = "<br>".join(html.escape(f"{c['clause_id']}：{c['quote']}") for c in r["citations"])
         rows.append(
-            f'<tr class="{"fail" if r["failed"] else "pass"}"><td>{html.escape(r["id"])}</td><td>{html.escape(r["kind"])}</td>'
+            f'<tr class="{"fail" if r["failed"] else "pass"}"><td>{html.escape(r["id"])}</td><td>{html.escape(kind_label(r["kind"]))}</td>'
             f"<td>{html.escape(r['question'])}</td><td><pre>{html.escape(r['answer'] or '')}</pre></td><td>{cites}</td>"
             f"<td>{html.escape(', '.join(r['gold_clauses']))}</td>"
-            f'<td class="small">{html.escape(json.dumps(verdicts, ensure_ascii=False))}</td></tr>'
+            f'<td class="small">{html.escape(verdict_text(verdicts))}</td></tr>'
         )
     return "\n".join(rows)
 
@@ -176,7 +247,7 @@ def write_html(report: Report, path: Path, title: str = "安全生产通知助�
             f'<tr class="{"pass" if ok else "fail"}"><td>{label}</td><td>{value:.3f}</td><td>{html.escape(f"{bound[0]} {bound[1]}") if bound else ""}</td></tr>'
         )
     kinds = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{int(s['questions'])}</td><td>{s['recall@5']:.3f}</td><td>{s['gold_cited']:.3f}</td>"
+        f"<tr><td>{html.escape(kind_label(k))}</td><td>{int(s['questions'])}</td><td>{s['recall@5']:.3f}</td><td>{s['gold_cited']:.3f}</td>"
         f"<td>{s['key_facts']:.3f}</td><td>{s['crag']:.3f}</td></tr>"
         for k, s in report.by_kind.items()
     )

@@ -161,6 +161,17 @@ def baseline_summary(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, f
 QUIZ_COUNT = 100
 
 
+def missing_notices(items, corpus) -> dict[str, int]:
+    """Notices a question set's gold clauses come from that the library no longer holds (deleted, renamed), with
+    how many questions need each: those questions fail for the library, not for the assistant."""
+    missing: dict[str, int] = {}
+    for item in items:
+        gone = {cid.split("/", 1)[0] for cid in item.gold_clauses if not corpus.has_clause(cid)}
+        for notice_id in gone:
+            missing[notice_id] = missing.get(notice_id, 0) + 1
+    return dict(sorted(missing.items()))
+
+
 def quiz_summary(assistant: Assistant) -> dict[str, float]:
     """The quiz checks on a 100-item paper over the whole corpus: soundness and the structure of a paper."""
     from assistant.quiz import QuizMaker, quiz_checks

@@ -77,7 +77,22 @@ def test_a_set_written_by_someone_else_runs_unchanged(assistant, tmp_path: Path)
     write_html(report, html_path)
     page = html_path.read_text(encoding="utf-8")
     assert "溯源评测报告" in page and "data:image/png;base64" in page
-    assert "| Recall@5 | 1.000 | ≥ 0.95 |" in markdown_summary(report)
+    assert "| 前5条含标准条款（Recall@5） | 1.000 | ≥ 0.95 |" in markdown_summary(report)
+    # an evaluator reads plain words: Chinese question kinds and verdicts, no raw JSON
+    assert "口语提问" in page or "限定通知的事实" in page or "其他" in page
+    assert '{"citations"' not in page and "引用含标准条款：是" in page
+
+
+def test_a_set_that_needs_a_missing_notice_says_so(corpus) -> None:
+    from eval.run import missing_notices
+    from eval.schema import EvalItem
+
+    items = [
+        EvalItem(id="a", question="朔州今年要再建几座智能化煤矿？", gold_clauses=("朔州市-2026/三.十一.1",)),
+        EvalItem(id="b", question="太原今年燃气怎么整治？", gold_clauses=("太原市-2026/三.二",)),
+        EvalItem(id="c", question="太原今年消防怎么抓？", gold_clauses=("太原市-2026/四.一", "太原市-2026/四.二")),
+    ]
+    assert missing_notices(items, corpus) == {"太原市-2026": 2}
 
 
 def test_report_escapes_text_from_questions(assistant, tmp_path: Path) -> None:
