@@ -31,6 +31,14 @@ class Filters:
     year: int | None = None
     level: Level | None = None
 
+    def describe(self) -> str:
+        parts = [
+            f"发文机关：{self.issuer}" if self.issuer else "",
+            f"年度：{self.year}" if self.year is not None else "",
+            f"层级：{self.level.value}" if self.level else "",
+        ]
+        return "，".join(part for part in parts if part)
+
     def admits(self, notice: Notice) -> bool:
         return (
             (self.issuer is None or self.issuer in (notice.issuer, notice.issuer.removesuffix("人民政府")))
@@ -169,6 +177,24 @@ class ScopeReader:
         pool = [n for n in self.notices if filters.admits(n)]
         if filters != Filters() and not pool:
             return replace(scope, notice_ids=(), out_of_scope="没有符合筛选条件的通知")
+        pool = self._named(scope, pool)
+        if not pool:
+            named = "".join(i.removesuffix("人民政府") for i in scope.issuers) + "、".join(
+                f"{y}年" for y in scope.years
+            )
+            if filters != Filters() and self._named(scope, list(self.notices)):
+                # the notice exists; the filter set beside the question excludes it
+                return replace(
+                    scope,
+                    notice_ids=(),
+                    out_of_scope=f"问题问的是{named}的通知，但筛选条件（{filters.describe()}）把它排除了，请清除或修改筛选条件",
+                )
+            return replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{named}的通知")
+        restricted = bool(scope.issuers or scope.years or filters != Filters())
+        return replace(scope, notice_ids=tuple(n.notice_id for n in pool) if restricted else None)
+
+    def _named(self, scope: Scope, pool: list[Notice]) -> list[Notice]:
+        """The notices of `pool` that the issuers and years named in the question select."""
         if scope.issuers:
             pool = [n for n in pool if n.issuer in scope.issuers]
         if scope.years:
@@ -179,13 +205,7 @@ class ScopeReader:
                 latest = max(n.year for n in pool)
                 exact = [n for n in pool if n.year == latest]
             pool = exact
-        if not pool:
-            named = "".join(i.removesuffix("人民政府") for i in scope.issuers) + "、".join(
-                f"{y}年" for y in scope.years
-            )
-            return replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{named}的通知")
-        restricted = bool(scope.issuers or scope.years or filters != Filters())
-        return replace(scope, notice_ids=tuple(n.notice_id for n in pool) if restricted else None)
+        return pool
 
 
 # Words for the organ that issued a notice, and how issuers' names write it.

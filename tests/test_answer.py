@@ -138,3 +138,11 @@ def test_a_citation_showing_other_text_than_the_index_is_rejected(assistant, cor
     assert [p.reason for p in problems([altered], corpus, answer.retrieved)] == ["条款原文与索引不一致"]
     shown = assistant._verified(replace(answer, citations=(altered,)), answer.retrieved)
     assert shown.refused and shown.citations == ()
+
+
+def test_a_filter_that_excludes_the_asked_notice_says_so(assistant) -> None:
+    answer = assistant.ask("朔州今年要再建几座智能化煤矿？", filters=Filters(issuer="忻州市"))
+    assert answer.refused and not answer.citations
+    # not "there is no 朔州 notice" (there is one): the filter is what excludes it
+    assert "筛选条件（发文机关：忻州市）把它排除了" in answer.answer
+    assert "现有通知中没有朔州" not in answer.answer
