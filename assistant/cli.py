@@ -24,6 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     ask.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
     ask.add_argument("--index-dir", type=Path, help="索引目录")
+    compare = commands.add_parser("diff", help="两份通知之间新增、删去、调整了哪些要求（各附原文和条款）")
+    compare.add_argument("before", help="原通知编号，如 山西省-2025")
+    compare.add_argument("after", help="新通知编号，如 山西省-2026")
+    compare.add_argument("--json", action="store_true", help="输出 JSON：new、dropped、changed、unchanged")
+    compare.add_argument("--all", action="store_true", help="文本输出时列出全部条目")
+    compare.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
+    compare.add_argument("--index-dir", type=Path, help="索引目录")
     quiz = commands.add_parser("quiz", help="按通知、条款或主题出题（含答案和原文出处）")
     quiz.add_argument("--notice", action="append", default=[], help="通知编号，如 朔州市-2026（可重复）")
     quiz.add_argument("--section", action="append", default=[], help="条款编号前缀，如 朔州市-2026/三（可重复）")
@@ -129,6 +136,23 @@ def _locations(args) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "diff":
+        from assistant.diff import DiffError, diff, render
+        from index.store import build, load
+
+        settings = Settings(**_locations(args))
+        build(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
+        try:
+            result = diff(load(settings), args.before, args.after)
+        except DiffError as error:
+            print(f"错误：{error}", file=sys.stderr)
+            return 2
+        print(
+            json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+            if args.json
+            else render(result, None if args.all else 20)
+        )
+        return 0
     if args.command == "quiz":
         from assistant.core import Assistant
 
