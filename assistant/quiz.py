@@ -197,11 +197,9 @@ class QuizItem:
 
 def domain_terms() -> list[str]:
     """Named measures and objects of the domain: the policy words of the jieba dictionary, longest first."""
-    from index.tokenize import LEXICON
+    from index.tokenize import lexicon_lines
 
-    words = [
-        line.split()[0] for line in (LEXICON / "userdict.txt").read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    words = [line.split()[0] for line in lexicon_lines("userdict.txt")]
     return sorted({w for w in words if len(w) >= 3}, key=len, reverse=True)
 
 
@@ -349,7 +347,10 @@ class QuizMaker:
         }
 
         def make(**fields: Any) -> QuizItem:
-            return QuizItem(clause_id=clause.clause_id, notice=notice, path=clause.path_label, tags=tags, **fields)
+            # tags are the clause's; an item about one fact passes its own (with the fact as knowledge point)
+            return QuizItem(
+                clause_id=clause.clause_id, notice=notice, path=clause.path_label, **{"tags": tags, **fields}
+            )
 
         prefix = f"根据{_short_issuer(notice)}{notice.year}年通知："
         if quiz_type is QuizType.SHORT:
@@ -387,51 +388,29 @@ class QuizMaker:
             shown = tidy(fact.span)
             answer = tidy(fact.text)
             knowledge = {**tags, "knowledge_point": f"{tags['knowledge_point']}（{fact.kind.value}：{answer}）"}
+
+            common = {
+                "type": quiz_type,
+                "explanation": f"原文：{tidy(fact.sentence)}（见{where}）",
+                "quote": fact.sentence,
+                "key": (answer,),
+                "tags": knowledge,
+            }
             if quiz_type is QuizType.BLANK and len(shown) - len(answer) >= 12:
-                return replace_tags(
-                    make(
-                        type=quiz_type,
-                        stem=prefix + shown.replace(answer, "____", 1),
-                        options=None,
-                        answer=answer,
-                        explanation=f"原文：{tidy(fact.sentence)}（见{where}）",
-                        quote=fact.sentence,
-                        key=(answer,),
-                    ),
-                    knowledge,
-                )
+                return make(**common, stem=prefix + shown.replace(answer, "____", 1), options=None, answer=answer)
             if quiz_type is QuizType.SINGLE and len(wrong) >= 3:
                 options_list = [answer, *wrong[:3]]
                 rng.shuffle(options_list)
                 options = dict(zip(LETTERS, options_list, strict=False))
                 letter = next(k for k, v in options.items() if v == answer)
-                return replace_tags(
-                    make(
-                        type=quiz_type,
-                        stem=prefix + shown.replace(answer, "（　　）", 1),
-                        options=options,
-                        answer=letter,
-                        explanation=f"原文：{tidy(fact.sentence)}（见{where}）",
-                        quote=fact.sentence,
-                        key=(answer,),
-                    ),
-                    knowledge,
+                return make(
+                    **common, stem=prefix + shown.replace(answer, "（　　）", 1), options=options, answer=letter
                 )
             if quiz_type is QuizType.JUDGE:
                 truth = not wrong or rng.random() < 0.5
                 statement = shown if truth else shown.replace(answer, wrong[0], 1)
-                return replace_tags(
-                    make(
-                        type=quiz_type,
-                        stem=f"判断：{prefix}{statement}。",
-                        options=None,
-                        answer=truth,
-                        explanation=f"原文：{tidy(fact.sentence)}（见{where}）",
-                        quote=fact.sentence,
-                        key=(answer,),
-                        source_span=shown,
-                    ),
-                    knowledge,
+                return make(
+                    **common, stem=f"判断：{prefix}{statement}。", options=None, answer=truth, source_span=shown
                 )
         return None
 
@@ -652,12 +631,6 @@ def _is_note(sentence: str) -> bool:
         return True
     # the tail of a note the sentence splitter cut at its inner 。: 以下均需乡〈镇〉政府负责，不再一一列出）
     return plain.endswith(")") and bool(re.search(r"负责|牵头|配合|列出|列明", plain)) and len(plain) <= 60
-
-
-def replace_tags(item: QuizItem, tags: dict[str, Any]) -> QuizItem:
-    from dataclasses import replace
-
-    return replace(item, tags=tags)
 
 
 def _mentions(text: str, focus: tuple[str, ...]) -> bool:

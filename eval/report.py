@@ -6,6 +6,7 @@ All text from questions, answers and notices is HTML-escaped: the report never r
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 from collections.abc import Sequence
@@ -129,7 +130,8 @@ def markdown_summary(report: Report) -> str:
 _FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
-def _cjk_fonts() -> list[str]:
+@functools.cache
+def _cjk_fonts() -> tuple[str, ...]:
     """CJK fonts matplotlib can use: its cache may predate a font installed later (`make browser`), so known
     Debian font files are registered by path."""
     from matplotlib import font_manager
@@ -138,7 +140,7 @@ def _cjk_fonts() -> list[str]:
         if Path(path).is_file():
             font_manager.fontManager.addfont(path)
     known = {font.name for font in font_manager.fontManager.ttflist}
-    return [name for name in ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei") if name in known]
+    return tuple(name for name in ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei") if name in known)
 
 
 def _label(chinese: str, english: str) -> str:
