@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.facts import DEADLINE, FIGURE, FREQUENCY, is_heading_only, sentences_of, tidy
+from assistant.facts import DEADLINE, FIGURE, FREQUENCY, is_heading_only, is_note, sentences_of, tidy
 from index.clauses import strip_marker
 from index.normalize import normalize
 from index.store import Corpus
@@ -81,7 +81,7 @@ def requirements(corpus: Corpus, notice_id: str) -> list[Side]:
     for clause in corpus.clauses_of(notice_id):
         for sentence in sentences_of(clause.text):
             plain = normalize(strip_marker(sentence))
-            if len(plain) < 8 or is_heading_only(sentence, clause) or plain.startswith("("):
+            if len(plain) < 8 or is_heading_only(sentence, clause) or is_note(sentence):
                 continue
             sides.append(Side(clause.clause_id, clause.path_label, sentence))
     return sides

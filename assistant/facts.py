@@ -128,6 +128,15 @@ def sentences_of(text: str) -> list[str]:
     return whole
 
 
+def is_note(sentence: str) -> bool:
+    """A responsibility note (（省应急厅等部门负责）), not a requirement to test as a statement."""
+    plain = normalize(strip_marker(sentence)).rstrip("。;；")
+    if plain.startswith("("):
+        return True
+    # the tail of a note the sentence splitter cut at its inner 。: 以下均需乡〈镇〉政府负责，不再一一列出）
+    return plain.endswith(")") and bool(re.search(r"负责|牵头|配合|列出|列明", plain)) and len(plain) <= 60
+
+
 def is_heading_only(sentence: str, clause: Clause) -> bool:
     return normalize(strip_marker(sentence)).rstrip("。") == normalize(clause.heading).rstrip("。")
 

@@ -34,6 +34,7 @@ from assistant.facts import (
     FactKind,
     focus_span,
     is_heading_only,
+    is_note,
     list_items,
     plain_name,
     sentences_of,
@@ -370,7 +371,7 @@ class QuizMaker:
         facts = [
             f
             for f in facts
-            if f.kind in order and f.span.count(f.text) == 1 and len(f.span) >= 12 and not _is_note(f.span)
+            if f.kind in order and f.span.count(f.text) == 1 and len(f.span) >= 12 and not is_note(f.span)
         ]
         # a fact inside a document title (《省级救灾物资……办法》) tests the title, not the requirement
         facts = [f for f in facts if not re.search(rf"《[^》]*{re.escape(f.text)}[^《]*》", f.span)]
@@ -454,7 +455,7 @@ class QuizMaker:
                 start = match.start() + len(verb)
                 span = focus_span(sentence, match.start(), match.end(), max_chars=80)
                 context = tidy(span.replace(sentence[start : match.end()], "……", 1))
-                if "……" not in context or len(context.replace("……", "")) < 8 or _is_note(sentence):
+                if "……" not in context or len(context.replace("……", "")) < 8 or is_note(sentence):
                     continue
                 return make(
                     type=QuizType.MULTI,
@@ -523,7 +524,7 @@ class QuizMaker:
         sentences = [
             s
             for s in sentences_of(clause.text)
-            if len(normalize(s)) >= 8 and not is_heading_only(s, clause) and not _is_note(s)
+            if len(normalize(s)) >= 8 and not is_heading_only(s, clause) and not is_note(s)
         ]
         sentences = [s for s in sentences if normalize(s) != normalize(clause.heading)]
         if len(sentences) < 2 or max(len(normalize(s)) for s in sentences) > 160:
@@ -572,7 +573,7 @@ class QuizMaker:
             others = [
                 s
                 for n, s in enumerate(sentences)
-                if n != index and _ACTION.search(s) and 10 <= len(normalize(s)) <= 120 and not _is_note(s)
+                if n != index and _ACTION.search(s) and 10 <= len(normalize(s)) <= 120 and not is_note(s)
             ]
             if not others:
                 continue
@@ -622,15 +623,6 @@ def _alike(first: str, second: str) -> bool:
         return True
     shared = len(set(first) & set(second))
     return shared / min(len(set(first)), len(set(second))) >= 0.6
-
-
-def _is_note(sentence: str) -> bool:
-    """A responsibility note (（省应急厅等部门负责）), not a requirement to test as a statement."""
-    plain = normalize(strip_marker(sentence)).rstrip("。;；")
-    if plain.startswith("("):
-        return True
-    # the tail of a note the sentence splitter cut at its inner 。: 以下均需乡〈镇〉政府负责，不再一一列出）
-    return plain.endswith(")") and bool(re.search(r"负责|牵头|配合|列出|列明", plain)) and len(plain) <= 60
 
 
 def _mentions(text: str, focus: tuple[str, ...]) -> bool:
