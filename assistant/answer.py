@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.facts import is_note
 from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.slots import asked_unit as unit_asked
 from assistant.slots import figure_in
@@ -53,6 +54,13 @@ _MAX_QUOTE_CHARS = 220
 _MIN_SUBSTANCE = 6
 
 
+# 啥责任制 / 什么保险 / 哪些清单: the noun after the question word names the kind of thing asked for;
+# 要不要公开 / 有没有奖: the word after a yes-no form names what is asked about; 对野外用火咋管: what 对 names
+_HEAD = re.compile(
+    r"(?:啥|什么|哪些|哪种|哪几种|哪类|哪几类|哪个|哪几个|要不要|能不能|会不会|有没有|是否|需不需要|用不用|让不让)("
+    r"[\u4e00-\u9fff]{1,4}?)(?:[？?。，,吗呢呀啊]|$)"
+    r"|对([\u4e00-\u9fff]{2,6}?)(?:怎么|咋|如何|有什么|有啥|有哪些|要求)"
+)
 _WHICH_NOTICE = re.compile(r"哪(个|份|一份|些|几份|一年的?|年的?)(文件|通知|意见)")
 
 
@@ -93,6 +101,24 @@ class Pick:
     score: float
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The question's words for choosing a sentence: groups of spellings of one word with their idf, the words
+    the notices never use, and the groups naming what is asked for (责任制 in 落实啥责任制)."""
+
+    groups: tuple[dict[str, float], ...]
+    novel: frozenset[str]
+    head: frozenset[int]
+    rewrites: frozenset[int]  # groups whose spellings are alternatives (an everyday term and its rewrite)
+
+    @property
+    def total(self) -> float:
+        return sum(
+            max(group.values()) if i in self.rewrites else _whole_and_parts(list(group.values()))
+            for i, group in enumerate(self.groups)
+        )
+
+
 class Extractor:
     """Chooses sentences and fragments by the question's words (idf-weighted) and its type."""
 
@@ -100,22 +126,46 @@ class Extractor:
         self.retriever = retriever
         self.tokenizer = retriever.tokenizer
 
-    def _weights(self, search_text: str) -> dict[str, float]:
-        return self.retriever.word_weights(self.tokenizer.query(search_text), search_text, by_rewrite=False)
+    def _weights(self, search_text: str) -> Asked:
+        """The question's words, grouped by what they stand for (see `Tokenizer.query_groups`), with their idf."""
+        weights = self.retriever.word_weights(self.tokenizer.query(search_text), search_text, by_rewrite=False)
+        found = [
+            ({t: weights[t] for t in members if t in weights}, rewrite)
+            for members, rewrite in self.tokenizer.query_groups(search_text)
+        ]
+        groups = [group for group, _ in found if group]
+        rewrites = frozenset(i for i, (group, rewrite) in enumerate(g for g in found if g[0]) if rewrite)
+        head = {
+            t
+            for match in _HEAD.finditer(normalize(search_text))
+            for t in self.tokenizer(match.group(1) or match.group(2))
+        }
+        return Asked(
+            groups=tuple(groups),
+            novel=frozenset(t for t in weights if t not in self.retriever.idf),
+            rewrites=rewrites,
+            head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
+        )
 
-    def _score(self, text: str, weights: dict[str, float], kind: QuestionType, unit: str | None = None) -> float:
+    def _score(self, text: str, asked: Asked, kind: QuestionType, unit: str | None = None) -> float:
         normalized = normalize(text).lower()
-        score = sum(weight for token, weight in weights.items() if token in normalized)
+        credits = [
+            _credit(group, normalized, asked.novel, alternatives=i in asked.rewrites)
+            for i, group in enumerate(asked.groups)
+        ]
+        score = sum(credits)
         # the kind of fact asked for weighs as much as a third of the question's words
-        bonus = 0.35 * sum(weights.values())
+        bonus = 0.35 * asked.total
         if kind is QuestionType.COUNT and _states_figure(normalized, unit):
             score += bonus
         if kind is QuestionType.DEADLINE and _TIME.search(normalized):
             score += bonus
         if kind is QuestionType.CONSEQUENCE and _OUTCOME.search(normalized):
             score += bonus
-        if len(normalize(strip_marker(text))) < 8:
-            score -= bonus + 5.0  # a bare item heading such as "1. 煤矿。" answers nothing
+        # 啥责任制 asks for a 责任制 by name: the text that names one (林长责任制) holds the answer, so the
+        # asked-for word counts twice, unless it is vaguer than the question's average word (搞什么活动)
+        mean = asked.total / len(asked.groups) if asked.groups else 0.0
+        score += sum(credits[i] for i in asked.head if max(asked.groups[i].values()) >= mean)
         return score
 
     def sentence_scores(
@@ -128,10 +178,14 @@ class Extractor:
         scored = []
         for position, sentence in enumerate(sentences):
             score = self._score(sentence, weights, kind, unit)
-            if position == 0 and len(sentences) > 1 and len(normalize(strip_marker(sentence))) <= len(heading) + 2:
-                score *= (
-                    0.5  # "（十八）高标准编制实施“十五五”规划。" names the topic; the next sentence says what to do
-                )
+            if len(normalize(strip_marker(sentence))) < 8 or is_note(sentence):
+                # a bare item heading ("1. 煤矿。") or a responsibility note answers nothing as a requirement
+                # (a short fragment of a sentence may; who is responsible is read from notes elsewhere)
+                score -= 0.35 * weights.total + 5.0
+            body = normalize(strip_marker(sentence))
+            if position == 0 and len(sentences) > 1 and len(body) <= len(heading) + 2 and _titles(body):
+                # "（十八）高标准编制实施“十五五”规划。" names the topic; the next sentence says what to do
+                score *= 0.5
             scored.append((score, position, sentence))
         return scored
 
@@ -142,6 +196,8 @@ class Extractor:
         scored = self.sentence_scores(clause, search_text, kind, asked_unit)
         score, _, sentence = max(scored, key=lambda item: (item[0], -item[1]))
         fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
+        # "森林草原火灾：" labels what follows; it is never the answer itself
+        fragments = [f for f in fragments if not f.rstrip().endswith(("：", ":"))] or fragments
         factual = _factual(fragments, kind, asked_unit)
         # for 多少/什么时候/会怎样 the lead must carry the figure, the date or the outcome, whatever else scores higher
         if kind is QuestionType.CONSEQUENCE and factual:
@@ -161,9 +217,44 @@ class Extractor:
         return Pick(hit, clause, self.retriever.corpus.notice(clause.notice_id), sentence, fragment, score)
 
 
+def _titles(sentence: str) -> bool:
+    """A title rather than a requirement: short, or one phrase. A list item without a title of its own
+    (57. 合理规划…布局，县级…覆盖率达到100%。) has its first sentence as its heading, and that sentence counts."""
+    return len(sentence) <= 16 or not re.search(r"[，,：:]", sentence.rstrip("。；;"))
+
+
+def _credit(group: dict[str, float], text: str, novel: frozenset[str], alternatives: bool) -> float:
+    """What one asked word earns in `text`: the best of its alternative spellings (山火 → 森林草原火灾, 防灭火),
+    or the sum of its parts present (瓦斯抽采 and 瓦斯: the whole word found counts more than a part). A single
+    character is found by chance in a long sentence far more often than a word, so it earns half. An everyday
+    word the notices never use (片子, 仓库) earns half when most of its root's characters are there (教育片,
+    储备库): colloquial and official words share roots; a word the notices do use is absent when not found."""
+    found = [w * (0.5 if len(t) == 1 else 1.0) for t, w in group.items() if t in text]
+    if found:
+        return max(found) if alternatives else _whole_and_parts(found)
+    word = max(group, key=len)
+    root = word.rstrip("子儿头")
+    if word not in novel or len(word) < 2 or not root:
+        return 0.0
+    share = sum(char in text for char in root) / len(root)
+    return 0.5 * group[word] * share if share >= 0.5 else 0.0
+
+
+def _whole_and_parts(weights: list[float]) -> float:
+    """A word found whole (瓦斯抽采) counts more than its part alone (瓦斯), but its parts (执法人员 → 执法, 人员,
+    and jieba's 法人) must not outweigh a second asked word."""
+    return max(weights) + 0.25 * (sum(weights) - max(weights))
+
+
+def _without_ordinals(text: str, unit: str | None) -> str:
+    """`text` without list numbers and ordinals (两级, 一是), which are not figures; but 二级 answers 几级."""
+    body = normalize(strip_marker(text))
+    return body if unit == "级" else _ORDINAL.sub("", body)
+
+
 def _states_figure(text: str, unit: str | None) -> bool:
     """A figure (in `unit`, when one is asked), not a list number or an ordinal such as 两级."""
-    body = _ORDINAL.sub("", normalize(strip_marker(text)))
+    body = _without_ordinals(text, unit)
     return bool(figure_in(unit).search(body) if unit else _NUMBER.search(body))
 
 
@@ -178,7 +269,7 @@ def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | Non
         return [f for f in fragments if _TIME.search(normalize(f))]
     if kind is not QuestionType.COUNT:
         return []
-    bodies = {f: _ORDINAL.sub("", normalize(strip_marker(f))) for f in fragments}
+    bodies = {f: _without_ordinals(f, asked_unit) for f in fragments}
     if asked_unit:
         in_unit = figure_in(asked_unit)
         with_unit = [f for f, body in bodies.items() if in_unit.search(body)]

@@ -124,6 +124,33 @@ class Tokenizer:
 
         return jieba.posseg.POSTokenizer(self._jieba)
 
+    def query_groups(self, text: str) -> list[tuple[frozenset[str], bool]]:
+        """The question's tokens grouped by the word they stand for, each with whether it is a rewrite.
+
+        An everyday term and its expansion (山火 → 森林草原火灾 防灭火 …) are one group whose spellings are
+        alternatives (True); a word and its parts (野外用火, 野外, 外用) are one group whose parts add up (False).
+        Of nested everyday terms (煤气, 煤气罐, 黑煤气罐) only the longest is read, as jieba reads the longest word.
+        """
+        tokens = self(text)
+        normalized = normalize(text)
+        terms = [term for term in self.synonyms if term in normalized]
+        terms = [term for term in terms if not any(term != other and term in other for other in terms)]
+        groups: list[tuple[set[str], bool]] = [
+            ({t for t in tokens if t in term.lower()} | {t for w in self.synonyms[term] for t in self(w)}, True)
+            for term in terms
+        ]
+        for token in sorted(set(tokens), key=len, reverse=True):
+            if any(token in members for members, _ in groups):
+                continue
+            home = next(
+                (members for members, _ in groups if any(token in m for m in members if len(m) > len(token))), None
+            )
+            if home is not None:
+                home.add(token)
+            else:
+                groups.append(({token}, False))
+        return [(frozenset(members), rewrite) for members, rewrite in groups if members]
+
     def query(self, text: str) -> list[str]:
         """Tokens of a question, with colloquial terms expanded to the notices' own wording."""
         tokens = self(text)

@@ -167,6 +167,46 @@ def test_consequence_lead_states_the_outcome(assistant) -> None:
     assert "刑事责任" in answer.lead
 
 
+@pytest.mark.parametrize(
+    ("question", "clause_id", "in_lead"),
+    [
+        # a short fragment of a sentence can be the answer (only a bare heading sentence is penalized)
+        ("2020年省里森林防火对野外用火怎么管？", "山西省-2020/三.十三", "严控野外用火"),
+        # 几级 asks for the level itself: 二级 is then the figure, not an ordinal to skip
+        ("2019年生产煤矿标准化要达到几级？", "山西省-2019/四.十九", "二级"),
+        # 啥责任制 names the kind of thing asked for: the fragment naming one (林长责任制) leads
+        ("2022年森林防火方面省里要求落实什么责任制？", "山西省-2022/三.11", "林长责任制"),
+        # a list item whose first sentence is its heading: that sentence is a requirement like any other
+        ("大同县级应急物资储备库覆盖率要达到多少？", "大同市-2025/六.十八.57", "100%"),
+    ],
+)
+def test_lead_answers_what_is_asked(assistant, question, clause_id, in_lead) -> None:
+    answer = assistant.ask(question)
+    assert cited(answer)[0] == clause_id
+    assert in_lead in normalize(answer.lead)
+
+
+def test_an_everyday_word_the_notices_never_use_is_matched_by_its_root(assistant) -> None:
+    # 片子 is not a word of the notices; its root 片 picks the sentence about 警示教育片 over the 一厂出事故 one
+    answer = assistant.ask("2015年省内出了重大事故以后要拍什么片子？")
+    assert answer.citations[0].clause_id == "山西省-2015/八"
+    assert "警示教育片" in answer.citations[0].quote
+
+
+def test_a_synonym_counts_once_and_nested_everyday_terms_read_the_longest(retriever) -> None:
+    groups = retriever.tokenizer.query_groups("朔州卖黑煤气罐的怎么打击？")
+    rewrites = [members for members, rewrite in groups if rewrite]
+    # 煤气 and 煤气罐 are inside 黑煤气罐: only its rewrite (黑气, 黑瓶, 黑窝点 …) is read, and read as one word
+    assert len(rewrites) == 1 and {"黑气", "黑瓶"} <= rewrites[0] and "燃气" not in rewrites[0]
+    parts = [members for members, rewrite in retriever.tokenizer.query_groups("井下瓦斯抽采咋要求") if not rewrite]
+    assert {"瓦斯抽采", "瓦斯"} in [set(members) for members in parts]
+
+
+def test_a_responsibility_note_is_not_a_requirement_lead(assistant) -> None:
+    answer = assistant.ask("2024年省里对村里建的自建房有什么排查要求？")
+    assert "负责" not in answer.lead and "自建房" in answer.lead
+
+
 def test_a_long_sentence_is_trimmed_around_the_asked_fact() -> None:
     sentence = "，".join(f"第{i}项工作要认真落实到位并定期检查" for i in range(1, 20)) + "，年底前完成80%。"
     quote = trim_quote(sentence, "年底前完成80%。")
