@@ -31,6 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--all", action="store_true", help="文本输出时列出全部条目")
     compare.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
     compare.add_argument("--index-dir", type=Path, help="索引目录")
+    tasks = commands.add_parser("tasks", help="任务台账：某单位或某层级要做的工作、时限、指标（附原文和条款）")
+    tasks.add_argument("--unit", help="责任单位，如 应急管理局、市应急局、广灵县人民政府（不填则列出全部单位）")
+    tasks.add_argument("--notice", help="通知编号，如 大同市-2025（不填则查全部通知）")
+    tasks.add_argument("--level", choices=[level.value for level in Level], help="只看某层级的单位：省/市/县")
+    tasks.add_argument("--json", action="store_true", help="输出 JSON 行列表")
+    tasks.add_argument("--xlsx", type=Path, help="导出为 Excel 台账")
+    tasks.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
+    tasks.add_argument("--index-dir", type=Path, help="索引目录")
     quiz = commands.add_parser("quiz", help="按通知、条款或主题出题（含答案和原文出处）")
     quiz.add_argument("--notice", action="append", default=[], help="通知编号，如 朔州市-2026（可重复）")
     quiz.add_argument("--section", action="append", default=[], help="条款编号前缀，如 朔州市-2026/三（可重复）")
@@ -153,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             else render(result, None if args.all else 20)
         )
         return 0
+    if args.command == "tasks":
+        return _tasks(args)
     if args.command == "quiz":
         from assistant.core import Assistant
 
@@ -178,6 +188,36 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：{error}", file=sys.stderr)
         return 2
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else answer.answer)
+    return 0
+
+
+def _tasks(args) -> int:
+    from assistant.ledger import LedgerError, ledger, ledger_table, level_from, notices_without_units, write_ledger_xlsx
+    from index.store import build, load
+
+    settings = Settings(**_locations(args))
+    build(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    corpus = load(settings)
+    try:
+        rows = ledger(corpus, args.unit, args.notice, level_from(args.level))
+    except LedgerError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    silent = notices_without_units(corpus, [args.notice] if args.notice else None)
+    if silent:
+        print(f"提示：这些通知没有写明责任单位，台账中没有它们的任务：{'、'.join(silent)}", file=sys.stderr)
+    if args.xlsx:
+        write_ledger_xlsx(rows, args.xlsx)
+        print(f"已导出 {len(rows)} 行：{args.xlsx}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=1))
+    elif not args.xlsx:
+        if not rows:
+            print("没有找到该单位的任务。可以换一种写法（如 应急管理局、市应急局），或去掉 --level、--notice 再试。")
+        for number, task, unit, role, deadline, written, figures, notice_id, path in ledger_table(rows):
+            when = deadline or written or "未写明时限"
+            extra = f"；指标 {figures}" if figures else ""
+            print(f"{number}. [{unit} {role}｜{when}{extra}] {task}\n   ——{notice_id} {path}")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from assistant.facts import DEADLINE, FIGURE, FREQUENCY, is_heading_only, is_note, sentences_of, tidy
@@ -23,6 +24,8 @@ from index.store import Corpus
 SAME = 0.51
 # a segment that carries a figure or deadline (年底前再建成#座智能化煤矿) matches its counterpart this closely
 SAME_SEGMENT = 0.8
+# a short requirement carried whole inside a longer one: this share of its bigrams found there
+CONTAINED = 0.85
 _MASK = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -91,16 +94,38 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+def _masked_bigrams(text: str) -> set[str]:
+    return _bigrams(_MASK.sub("#", normalize(strip_marker(text))))
+
+
 def similarity(first: str, second: str) -> float:
     """Dice of character bigrams of the two texts with figures masked (0 … 1)."""
-    a = _bigrams(_MASK.sub("#", normalize(strip_marker(first))))
-    b = _bigrams(_MASK.sub("#", normalize(strip_marker(second))))
+    a, b = _masked_bigrams(first), _masked_bigrams(second)
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+# only 一 and 两 before a unit of time or count: 三项岗位人员, 五到位, 三个一批 are names, not figures
+_CHINESE_FIGURE = re.compile(r"(?<![一二两三四五六七八九十第])([一两])(?=次|小时|天|周)")
+
+
+def arabic_figures(text: str) -> str:
+    """一次 → 1次, 两小时 → 2小时: the same figure written in words or digits is the same figure."""
+    return _CHINESE_FIGURE.sub(lambda m: "1" if m.group(1) == "一" else "2", text)
+
+
+def containment(first: str, second: str) -> float:
+    """Share of the shorter text's bigrams (figures masked) found in the longer: 从业人员未经培训合格不得上岗 is
+    carried whole inside next year's longer sentence. Texts under 8 characters count as unrelated (0)."""
+    a, b = _masked_bigrams(first), _masked_bigrams(second)
+    if min(len(a), len(b)) < 7:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
 
 
 def what_changed(before: str, after: str) -> str:
     """The figures, deadlines and frequencies that differ (130座 → 60座), or 表述调整 when only wording does."""
     changes = []
+    before, after = arabic_figures(before), arabic_figures(after)
     for pattern in (DEADLINE, FIGURE, FREQUENCY):
         old = [tidy(m.group()) for m in pattern.finditer(before)]
         new = [tidy(m.group()) for m in pattern.finditer(after)]
@@ -113,6 +138,30 @@ def what_changed(before: str, after: str) -> str:
     return "；".join(dict.fromkeys(changes)) or "表述调整"
 
 
+class Relation(StrEnum):
+    SAME = "same"  # the same requirement; wording may differ, figures and deadlines do not
+    CHANGED = "changed"  # the same requirement with another figure, deadline or frequency (130座 → 60座)
+    UNRELATED = "unrelated"
+
+
+def relation(before: str, after: str) -> Relation:
+    """How two requirement sentences relate, by the rules `diff` pairs them with."""
+    segments = [
+        (a, b)
+        for a in _SEGMENT.findall(before)
+        for b in _SEGMENT.findall(after)
+        if len(normalize(a)) >= 8 and (FIGURE.search(a) or DEADLINE.search(a))
+    ]
+    related = (
+        similarity(before, after) >= SAME
+        or containment(before, after) >= CONTAINED
+        or any(similarity(a, b) >= SAME_SEGMENT for a, b in segments)
+    )
+    if not related:
+        return Relation.UNRELATED
+    return Relation.SAME if what_changed(before, after) == "表述调整" else Relation.CHANGED
+
+
 def diff(corpus: Corpus, before_id: str, after_id: str) -> NoticeDiff:
     known = {notice.notice_id for notice in corpus.notices}
     missing = [n for n in (before_id, after_id) if n not in known]
@@ -121,15 +170,20 @@ def diff(corpus: Corpus, before_id: str, after_id: str) -> NoticeDiff:
     if before_id == after_id:
         raise DiffError("请给出两份不同的通知")
     before, after = requirements(corpus, before_id), requirements(corpus, after_id)
-    pairs = sorted(
-        (
-            (score, i, j)
-            for i, old in enumerate(before)
-            for j, new in enumerate(after)
-            if (score := similarity(old.quote, new.quote)) >= SAME
-        ),
-        key=lambda pair: (-pair[0], pair[1], pair[2]),
-    )
+    grams_before = [_masked_bigrams(side.quote) for side in before]
+    grams_after = [_masked_bigrams(side.quote) for side in after]
+    pairs = []
+    for i, a in enumerate(grams_before):
+        for j, b in enumerate(grams_after):
+            if not a or not b:
+                continue
+            shared = len(a & b)
+            dice = 2 * shared / (len(a) + len(b))
+            # carried whole inside a longer sentence counts as the same requirement, ranked after close matches
+            contained = shared / min(len(a), len(b)) if min(len(a), len(b)) >= 7 else 0.0
+            if dice >= SAME or contained >= CONTAINED:
+                pairs.append((max(dice, SAME * contained), i, j))
+    pairs.sort(key=lambda pair: (-pair[0], pair[1], pair[2]))
     taken_before: set[int] = set()
     taken_after: set[int] = set()
     changed: list[Change] = []
@@ -234,3 +288,16 @@ def render(result: NoticeDiff, limit: int | None = 20) -> str:
     lines += [f"- {result.before_id} {side.path}：{tidy(side.quote)}" for side in shown(result.dropped)]
     lines += more(result.dropped)
     return "\n".join(lines)
+
+
+DIFF_COLUMNS = ("类别", "原通知条款", "原通知原文", "新通知条款", "新通知原文", "变化")
+
+
+def side_by_side(result: NoticeDiff, unchanged: bool = False) -> list[list[str]]:
+    """Rows for a two-column view: changed first, then new and dropped (and unchanged when asked)."""
+    rows = [["调整", c.before.path, c.before.quote, c.after.path, c.after.quote, c.what] for c in result.changed]
+    rows += [["新增", "", "", side.path, side.quote, ""] for side in result.new]
+    rows += [["删去", side.path, side.quote, "", "", ""] for side in result.dropped]
+    if unchanged:
+        rows += [["未变", a.path, a.quote, b.path, b.quote, ""] for a, b in result.unchanged]
+    return rows

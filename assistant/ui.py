@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.core import Assistant, InputError
+from assistant.diff import DIFF_COLUMNS
+from assistant.ledger import LEDGER_COLUMNS
 from assistant.quiz import DIFFICULTY_LABELS, TYPE_LABELS
 from assistant.scope import Filters
 from assistant.types import Answer
@@ -299,6 +301,36 @@ def build_ui(library: Library):
         )
         return f"已生成 {len(items)} 题，共 {sum(i.marks for i in items)} 分。{note}", rows, files
 
+    def make_ledger(unit, notice_id, level):
+        from assistant.ledger import LedgerError, ledger, ledger_table, level_from, write_ledger_xlsx
+
+        try:
+            rows = ledger(
+                corpus(),
+                (unit or "").strip() or None,
+                None if notice_id in (None, ALL) else notice_id,
+                None if level in (None, ALL) else level_from(level),
+            )
+        except LedgerError as error:
+            return f"⚠ {error}", [], None
+        if not rows:
+            return "没有找到该单位的任务。可以换一种写法（如 应急管理局、市应急局），或不限通知、层级再试。", [], None
+        path = Path(tempfile.mkdtemp(prefix="ledger-")) / "任务台账.xlsx"
+        write_ledger_xlsx(rows, path)
+        dated = sum(row.deadline is not None for row in rows)
+        return f"共 {len(rows)} 项任务，其中 {dated} 项写明了完成日期（按时限排序）。", ledger_table(rows), str(path)
+
+    def compare(before_id, after_id):
+        from assistant.diff import DiffError, diff, side_by_side
+
+        if not before_id or not after_id:
+            return "请选择两份通知。", []
+        try:
+            result = diff(corpus(), before_id, after_id)
+        except DiffError as error:
+            return f"⚠ {error}", []
+        return result.summary(), side_by_side(result)
+
     def run_eval(progress=gr.Progress()):  # noqa: B008 (Gradio injects progress through the default)
         from eval.cli import DEFAULT_SET
         from eval.report import kind_label, markdown_summary, verdict_text, write_html
@@ -426,6 +458,41 @@ def build_ui(library: Library):
                 [quiz_notices, quiz_sections, quiz_topic, quiz_count, quiz_types, quiz_difficulty, quiz_seed],
                 [quiz_status, quiz_table, quiz_files],
             )
+        with gr.Tab("台账与对比"):
+            gr.Markdown("**任务台账**：某单位（或某层级）在通知中要做的工作、完成时限和指标，逐条附通知原文。")
+            with gr.Row():
+                ledger_unit = gr.Textbox(
+                    label="责任单位（如 应急管理局、市应急局、广灵县人民政府）", elem_id="ledger-unit"
+                )
+                ledger_notice = gr.Dropdown([ALL, *notice_ids], value=ALL, label="通知")
+                ledger_level = gr.Dropdown([ALL, *[level.value for level in Level]], value=ALL, label="单位层级")
+            ledger_button = gr.Button("生成台账", variant="primary", elem_id="make-ledger")
+            ledger_status = gr.Markdown(elem_id="ledger-status")
+            ledger_rows = gr.Dataframe(
+                headers=list(LEDGER_COLUMNS),
+                wrap=True,
+                interactive=False,
+                elem_id="ledger",
+                column_widths=["5%", "40%", "14%", "6%", "9%", "8%", "6%", "6%", "6%"],
+            )
+            ledger_file = gr.File(label="下载 Excel 台账")
+            ledger_button.click(
+                make_ledger, [ledger_unit, ledger_notice, ledger_level], [ledger_status, ledger_rows, ledger_file]
+            )
+            gr.Markdown("**两份通知对比**：新增、删去、调整（数字、时限变化）的要求，左右对照。")
+            with gr.Row():
+                diff_before = gr.Dropdown(notice_ids, value=None, label="原通知（如去年的）", elem_id="diff-before")
+                diff_after = gr.Dropdown(notice_ids, value=None, label="新通知（如今年的）", elem_id="diff-after")
+            diff_button = gr.Button("对比", elem_id="make-diff")
+            diff_status = gr.Markdown(elem_id="diff-status")
+            diff_rows = gr.Dataframe(
+                headers=list(DIFF_COLUMNS),
+                wrap=True,
+                interactive=False,
+                elem_id="diff",
+                column_widths=["6%", "8%", "35%", "8%", "35%", "8%"],
+            )
+            diff_button.click(compare, [diff_before, diff_after], [diff_status, diff_rows])
         with gr.Tab("评测"):
             eval_button = gr.Button("运行评测（约半分钟）", variant="primary", elem_id="run-eval")
             eval_summary = gr.Markdown(elem_id="eval-summary")

@@ -172,6 +172,18 @@ def missing_notices(items, corpus) -> dict[str, int]:
     return dict(sorted(missing.items()))
 
 
+def ledger_metrics(corpus) -> dict[str, float]:
+    from eval.matching import ledger_metrics as measure
+
+    return measure(corpus)
+
+
+def pair_metrics() -> dict[str, float]:
+    from eval.matching import pair_metrics as measure
+
+    return measure()
+
+
 def quiz_summary(assistant: Assistant) -> dict[str, float]:
     """The quiz checks on a 100-item paper over the whole corpus: soundness and the structure of a paper."""
     from assistant.quiz import QuizMaker, quiz_checks
@@ -220,6 +232,8 @@ def run_suite(
         progress(done, len(items))
     summary = summarize(records)
     summary.update(quiz_summary(assistant))
+    summary.update(ledger_metrics(assistant.corpus))
+    summary.update(pair_metrics())
     kinds: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
         kinds[record["kind"]].append(record)

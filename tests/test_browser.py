@@ -233,6 +233,23 @@ def test_generate_a_quiz(page) -> None:
     page.screenshot(path=str(SHOTS / "5-quiz.png"), full_page=True)
 
 
+def test_ledger_and_diff_tab(page) -> None:
+    page.get_by_role("tab", name="台账与对比").click()
+    page.fill("#ledger-unit textarea", "应急局")
+    page.click("#make-ledger")
+    page.wait_for_function("document.querySelector('#ledger-status').innerText.includes('项任务')", timeout=60_000)
+    table = page.locator("#ledger").inner_text()
+    assert "应急管理局" in table and "2025-06-30" in table
+    page.locator("#diff-before input").fill("山西省-2025")
+    page.keyboard.press("Enter")
+    page.locator("#diff-after input").fill("山西省-2026")
+    page.keyboard.press("Enter")
+    page.click("#make-diff")
+    page.wait_for_function("document.querySelector('#diff-status').innerText.includes('新增')", timeout=60_000)
+    assert "130座" in page.locator("#diff").inner_text()
+    page.screenshot(path=str(SHOTS / "7-ledger-diff.png"), full_page=True)
+
+
 def test_run_the_evaluation(page) -> None:
     page.get_by_role("tab", name="评测").click()
     page.click("#run-eval")

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from assistant.diff import DiffError, diff, similarity, what_changed
+from assistant.diff import DiffError, Relation, diff, relation, similarity, what_changed
 from index.normalize import normalize
 from index.settings import PROJECT_ROOT
 
@@ -62,3 +62,19 @@ def test_diff_command_prints_json(bundled_settings) -> None:
     assert any(change["what"] == "130座 → 60座" for change in data["changed"])
     assert set(data["changed"][0]) == {"before", "after", "what"}
     assert set(data["changed"][0]["after"]) == {"clause_id", "path", "quote"}
+
+
+def test_a_requirement_carried_whole_into_a_longer_one_is_the_same() -> None:
+    before = "从业人员未经培训合格不得上岗。"
+    after = "加强全员分工种、分岗位针对性培训，严格“三项岗位人员”考核，从业人员未经培训合格不得上岗。"
+    assert relation(before, after) is Relation.SAME
+    # 两小时 and 2小时 are one figure; a name such as 三项岗位人员 is not a figure
+    assert relation("打造无人机两小时可抵达的服务圈。", "打造无人机2小时可抵达的服务圈。") is Relation.SAME
+    assert relation("年底前再建成130座智能化煤矿。", "年底前再建成60座智能化煤矿。") is Relation.CHANGED
+    assert relation("年底前再建成130座智能化煤矿。", "严厉打击非法违法生产经营建设行为。") is Relation.UNRELATED
+
+
+def test_diff_pairs_a_short_requirement_with_the_longer_one_that_carries_it(corpus) -> None:
+    result = diff(corpus, "山西省-2025", "山西省-2026")
+    carried = [c for c in result.changed if c.after.quote.startswith("认真贯彻“三管三必须”实施细则")]
+    assert carried and carried[0].before.quote.startswith("认真贯彻落实“三管三必须”实施细则")
