@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--all", action="store_true", help="文本输出时列出全部条目")
     compare.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
     compare.add_argument("--index-dir", type=Path, help="索引目录")
+    carry = commands.add_parser("align", help="下级通知承接了上级通知的哪些要求、未提及哪些、自有哪些（按章节计数）")
+    carry.add_argument("lower", help="下级通知编号，如 沁水县-2025")
+    carry.add_argument("--higher", help="上级通知编号（默认：同年或上一年的省、市通知）")
+    carry.add_argument("--json", action="store_true", help="输出 JSON：carried、left_out、own、sections")
+    carry.add_argument("--all", action="store_true", help="文本输出时列出全部条目")
+    carry.add_argument("--source", type=Path, help="通知文件夹（默认自带语料）")
+    carry.add_argument("--index-dir", type=Path, help="索引目录")
     tasks = commands.add_parser("tasks", help="任务台账：某单位或某层级要做的工作、时限、指标（附原文和条款）")
     tasks.add_argument("--unit", help="责任单位，如 应急管理局、市应急局、广灵县人民政府（不填则列出全部单位）")
     tasks.add_argument("--notice", help="通知编号，如 大同市-2025（不填则查全部通知）")
@@ -163,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "tasks":
         return _tasks(args)
+    if args.command == "align":
+        return _align(args)
     if args.command == "quiz":
         from assistant.core import Assistant
 
@@ -188,6 +197,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：{error}", file=sys.stderr)
         return 2
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else answer.answer)
+    return 0
+
+
+def _align(args) -> int:
+    from assistant.align import AlignError, align, render_alignment
+    from index.store import build, load
+
+    settings = Settings(**_locations(args))
+    build(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    try:
+        result = align(load(settings), args.lower, args.higher)
+    except AlignError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    print(
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+        if args.json
+        else render_alignment(result, None if args.all else 10)
+    )
     return 0
 
 

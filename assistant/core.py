@@ -23,6 +23,7 @@ from assistant.answer import (
     units_sentence,
 )
 from assistant.claims import ClaimChecker
+from assistant.facts import tidy
 from assistant.metadata import NoticeField, asked_field, opening, statement
 from assistant.retrieve import Retrieval, Retriever, open_retriever
 from assistant.scope import Filters
@@ -35,6 +36,66 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEAREST_COVERAGE = 0.2
 _MAX_NOTICES_DESCRIBED = 3
 _MAX_NOTICES_LISTED = 6
+_MAX_CHANGES_SHOWN = 6
+# 今年比去年新增了哪些要求 / 有什么变化 / 有何不同: asks what changed between two notices, not one fact in both
+_ASKS_CHANGES = re.compile(
+    r"新增|新加|新提|多了|增加了|加了哪|变化|变了|有何不同|有什么不同|有啥不同|不一样|改了|区别|新要求"
+)
+
+
+# words that name no topic in a question about everything that changed
+_GENERIC = frozenset(
+    [
+        "要求",
+        "通知",
+        "内容",
+        "工作",
+        "文件",
+        "安全生产",
+        "安全",
+        "规定",
+        "任务",
+        "部署",
+        "哪些",
+        "哪",
+        "些",
+        "什么",
+        "啥",
+        "相比",
+        "比",
+        "对比",
+        "比较",
+        "和",
+        "与",
+        "跟",
+        "同",
+        "去年",
+        "今年",
+        "前年",
+        "上一年",
+        "省里",
+        "市里",
+        "县里",
+        "政府",
+        "人民政府",
+        "省",
+        "市",
+        "县",
+        "年",
+        "的",
+        "有",
+        "了",
+        "呢",
+        "吗",
+        "方面",
+        "地方",
+    ]
+)
+
+
+def _first_words(quote: str, limit: int = 40) -> str:
+    text = tidy(quote).rstrip("。；;")
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class InputError(ValueError):
@@ -99,7 +160,13 @@ class Assistant:
         retrieval = self.retriever.search(question, turns, filters, k=self.settings.top_k)
         retrieved = tuple(clause_id for hit in retrieval.hits for clause_id in hit.clause_ids)
         field = asked_field(question)
-        if field is not None and not retrieval.scope.out_of_scope:
+        pair = self._compared_notices(question, retrieval)
+        if pair is not None and len(pair) == 2:
+            answer = self._changes(question, *pair)
+            retrieved += tuple(c.clause_id for c in answer.citations)
+        elif pair is not None:
+            answer = self._nothing_to_compare(question, retrieval, pair[0])
+        elif field is not None and not retrieval.scope.out_of_scope:
             answer = self._about_notices(question, retrieval, field)
             retrieved += tuple(c.clause_id for c in answer.citations)
         elif not retrieval.covered:
@@ -121,6 +188,59 @@ class Assistant:
         answer = self._verified(answer, retrieved)
         timings = {**retrieval.timings_ms, "total": round((time.perf_counter() - started) * 1000, 2)}
         return replace(answer, retrieved=retrieved, timings_ms=timings)
+
+    def _compared_notices(self, question: str, retrieval: Retrieval) -> tuple[str, ...] | None:
+        """今年比去年新增了哪些要求？: the two notices of one issuer the question compares, older first; the one
+        notice there is when the library lacks the other year's."""
+        scope = retrieval.scope
+        if not _ASKS_CHANGES.search(question) or scope.out_of_scope or not scope.notice_ids:
+            return None
+        # 对智能化煤矿的要求有什么变化 asks about one topic in both years: that is a comparison, not the whole diff
+        topic = _ASKS_CHANGES.sub("", retrieval.search_text)
+        if any(word not in _GENERIC for word in self.retriever.tokenizer(topic)):
+            return None
+        notices = [self.corpus.notice(n) for n in scope.notice_ids]
+        if len(notices) == 1 and len(set(scope.years)) == 2:
+            return (notices[0].notice_id,)
+        if len(notices) != 2 or notices[0].issuer != notices[1].issuer or notices[0].year == notices[1].year:
+            return None
+        older, newer = sorted(notices, key=lambda n: n.year)
+        return older.notice_id, newer.notice_id
+
+    def _changes(self, question: str, before_id: str, after_id: str) -> Answer:
+        """What a notice adds and changes against the same issuer's earlier one, from `assistant.diff`."""
+        from assistant.diff import diff
+
+        result = diff(self.corpus, before_id, after_id)
+        before, after = self.corpus.notice(before_id), self.corpus.notice(after_id)
+        lead = (
+            f"{place_and_year(after)}通知与{before.year}年相比：新增要求 {len(result.new)} 条，"
+            f"删去 {len(result.dropped)} 条，调整 {len(result.changed)} 条。"
+        )
+        citations: list[Citation] = []
+        figures = [change for change in result.changed if change.what != "表述调整"]
+        for change in figures[:_MAX_CHANGES_SHOWN]:
+            citations.append(self._side_citation(len(citations) + 1, after, change.after))
+            lead += f"\n· 调整：{change.what}[{len(citations)}]"
+        requirements = [side for side in result.new if self.corpus.clause(side.clause_id).path]  # not the preamble
+        for side in requirements[: _MAX_CHANGES_SHOWN - len(citations) + 2]:
+            citations.append(self._side_citation(len(citations) + 1, after, side))
+            lead += f"\n· 新增：{_first_words(side.quote)}[{len(citations)}]"
+        lead += f"\n完整对比：python -m assistant diff {before_id} {after_id}，或在“台账与对比”页查看。"
+        return answered(question, lead, citations, Mode.EXTRACTIVE, QuestionType.COMPARISON)
+
+    def _nothing_to_compare(self, question: str, retrieval: Retrieval, notice_id: str) -> Answer:
+        notice = self.corpus.notice(notice_id)
+        missing = [str(year) for year in sorted(set(retrieval.scope.years)) if year != notice.year]
+        years = "、".join(str(n.year) for n in self.corpus.notices if n.issuer == notice.issuer)
+        lead = (
+            f"现有通知中没有{notice.issuer}{'、'.join(missing)}年的通知，无法比较变化"
+            f"（{notice.issuer}现有 {years} 年的通知）。可以上传那一年的通知后再问，或直接问某项要求。"
+        )
+        return Answer(question=question, answer=lead, refused=True, mode=Mode.EXTRACTIVE, lead=lead)
+
+    def _side_citation(self, number: int, notice, side) -> Citation:
+        return notice_citation(number, notice, self.corpus.clause(side.clause_id), trim_quote(side.quote))
 
     def _verified(self, answer: Answer, retrieved: Sequence[str]) -> Answer:
         """The last gate: a citation that fails verification never reaches the user."""

@@ -170,6 +170,36 @@ def diff(corpus: Corpus, before_id: str, after_id: str) -> NoticeDiff:
     if before_id == after_id:
         raise DiffError("请给出两份不同的通知")
     before, after = requirements(corpus, before_id), requirements(corpus, after_id)
+    changed: list[Change] = []
+    unchanged: list[tuple[Side, Side]] = []
+    taken_before: set[int] = set()
+    taken_after: set[int] = set()
+    for i, j, old, new in match_requirements(before, after):
+        taken_before.add(i)
+        taken_after.add(j)
+        what = what_changed(old.quote, new.quote)
+        if normalize(strip_marker(old.quote)) == normalize(strip_marker(new.quote)) or (
+            what == "表述调整" and _same_but_years(old.quote, new.quote)
+        ):
+            unchanged.append((old, new))
+        else:
+            changed.append(Change(old, new, what))
+    order = {side.clause_id: n for n, side in enumerate(after)}
+    changed.sort(key=lambda change: order.get(change.after.clause_id, 0))
+    return NoticeDiff(
+        before_id,
+        after_id,
+        new=tuple(side for j, side in enumerate(after) if j not in taken_after),
+        dropped=tuple(side for i, side in enumerate(before) if i not in taken_before),
+        changed=tuple(changed),
+        unchanged=tuple(unchanged),
+    )
+
+
+def match_requirements(before: Sequence[Side], after: Sequence[Side]) -> list[tuple[int, int, Side, Side]]:
+    """Pairs of the same requirement, one to one, most similar first: (index before, index after, and the two
+    sides, which are the figure-bearing phrases when only those match, 年底前再建成130座智能化煤矿 inside two
+    otherwise rewritten sentences)."""
     grams_before = [_masked_bigrams(side.quote) for side in before]
     grams_after = [_masked_bigrams(side.quote) for side in after]
     pairs = []
@@ -186,40 +216,15 @@ def diff(corpus: Corpus, before_id: str, after_id: str) -> NoticeDiff:
     pairs.sort(key=lambda pair: (-pair[0], pair[1], pair[2]))
     taken_before: set[int] = set()
     taken_after: set[int] = set()
-    changed: list[Change] = []
-    unchanged: list[tuple[Side, Side]] = []
+    matched = []
     for _, i, j in pairs:
         if i in taken_before or j in taken_after:
             continue
         taken_before.add(i)
         taken_after.add(j)
-        old, new = before[i], after[j]
-        what = what_changed(old.quote, new.quote)
-        if normalize(strip_marker(old.quote)) == normalize(strip_marker(new.quote)) or (
-            what == "表述调整" and _same_but_years(old.quote, new.quote)
-        ):
-            unchanged.append((old, new))
-        else:
-            changed.append(Change(old, new, what))
-    # second pass: the same figure-bearing phrase inside otherwise rewritten sentences (130座 → 60座)
-    for i, j, old, new in _segment_pairs(before, after, taken_before, taken_after):
-        taken_before.add(i)
-        taken_after.add(j)
-        what = what_changed(old.quote, new.quote)
-        if what != "表述调整":
-            changed.append(Change(old, new, what))
-        else:
-            unchanged.append((old, new))
-    order = {side.clause_id: n for n, side in enumerate(after)}
-    changed.sort(key=lambda change: order.get(change.after.clause_id, 0))
-    return NoticeDiff(
-        before_id,
-        after_id,
-        new=tuple(side for j, side in enumerate(after) if j not in taken_after),
-        dropped=tuple(side for i, side in enumerate(before) if i not in taken_before),
-        changed=tuple(changed),
-        unchanged=tuple(unchanged),
-    )
+        matched.append((i, j, before[i], after[j]))
+    matched += list(_segment_pairs(before, after, taken_before, taken_after))
+    return matched
 
 
 _SEGMENT = re.compile(r"[^，；,;。]+")

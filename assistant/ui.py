@@ -331,6 +331,18 @@ def build_ui(library: Library):
             return f"⚠ {error}", []
         return result.summary(), side_by_side(result)
 
+    def carry_down(lower_id):
+        from assistant.align import AlignError, align, alignment_rows
+
+        if not lower_id:
+            return "请选择下级通知。", []
+        try:
+            result = align(corpus(), lower_id)
+        except AlignError as error:
+            return f"⚠ {error}", []
+        sections = "；".join(f"{name} 承接 {c} / 未提及 {n}" for name, c, n in result.sections())
+        return f"{result.summary()}。按上级章节：{sections}", alignment_rows(result)
+
     def run_eval(progress=gr.Progress()):  # noqa: B008 (Gradio injects progress through the default)
         from eval.cli import DEFAULT_SET
         from eval.report import kind_label, markdown_summary, verdict_text, write_html
@@ -493,6 +505,19 @@ def build_ui(library: Library):
                 column_widths=["6%", "8%", "35%", "8%", "35%", "8%"],
             )
             diff_button.click(compare, [diff_before, diff_after], [diff_status, diff_rows])
+            gr.Markdown("**上下级对照**：下级通知承接了上级（同年或上一年省、市）通知的哪些要求，未提及哪些。")
+            with gr.Row():
+                align_lower = gr.Dropdown(notice_ids, value=None, label="下级通知", elem_id="align-lower")
+                align_button = gr.Button("对照", elem_id="make-align")
+            align_status = gr.Markdown(elem_id="align-status")
+            align_rows = gr.Dataframe(
+                headers=["类别", "上级条款", "上级原文", "下级条款", "下级原文"],
+                wrap=True,
+                interactive=False,
+                elem_id="align",
+                column_widths=["8%", "8%", "38%", "8%", "38%"],
+            )
+            align_button.click(carry_down, align_lower, [align_status, align_rows])
         with gr.Tab("评测"):
             eval_button = gr.Button("运行评测（约半分钟）", variant="primary", elem_id="run-eval")
             eval_summary = gr.Markdown(elem_id="eval-summary")

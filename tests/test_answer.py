@@ -146,3 +146,21 @@ def test_a_filter_that_excludes_the_asked_notice_says_so(assistant) -> None:
     # not "there is no 朔州 notice" (there is one): the filter is what excludes it
     assert "筛选条件（发文机关：忻州市）把它排除了" in answer.answer
     assert "现有通知中没有朔州" not in answer.answer
+
+
+def test_what_is_new_this_year_is_answered_from_the_diff(assistant, corpus) -> None:
+    answer = assistant.ask("今年省里的通知比去年新增了哪些要求？")
+    assert answer.question_type is QuestionType.COMPARISON and not answer.refused
+    assert "新增要求" in answer.lead and "调整：130座 → 60座" in answer.lead
+    assert all(c.clause_id.startswith("山西省-2026/") for c in answer.citations)
+    _assert_verified(answer, corpus)
+
+
+def test_a_topic_change_stays_a_side_by_side_comparison(assistant) -> None:
+    answer = assistant.ask("2024年和2025年省里对智能化煤矿建设的要求有什么变化？")
+    assert answer.lead.startswith("各通知的要求如下")
+
+
+def test_changes_without_last_years_notice_say_so(assistant) -> None:
+    answer = assistant.ask("沁水今年比去年多了啥要求？")
+    assert answer.refused and "没有沁水县人民政府2026年的通知" in answer.answer and not answer.citations
