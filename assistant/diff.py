@@ -227,6 +227,23 @@ def match_requirements(before: Sequence[Side], after: Sequence[Side]) -> list[tu
     return matched
 
 
+def figure_changes(corpus: Corpus, before_id: str, after_id: str) -> list[Change]:
+    """Only the requirements whose figure or deadline changed (130座 → 60座), matched among the sentences that
+    carry one: a fraction of a full `diff`'s cost, for quiz items about what changed."""
+
+    def carrying(notice_id: str) -> list[Side]:
+        return [
+            side for side in requirements(corpus, notice_id) if FIGURE.search(side.quote) or DEADLINE.search(side.quote)
+        ]
+
+    found = []
+    for _, _, old, new in match_requirements(carrying(before_id), carrying(after_id)):
+        what = what_changed(old.quote, new.quote)
+        if "→" in what:
+            found.append(Change(old, new, what))
+    return found
+
+
 _SEGMENT = re.compile(r"[^，；,;。]+")
 
 

@@ -28,8 +28,10 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Any
 
+from assistant.diff import Change, figure_changes
 from assistant.facts import (
     ENUMERATION,
+    FIGURE,
     FactFinder,
     FactKind,
     focus_span,
@@ -226,6 +228,7 @@ class QuizMaker:
         self.retriever = retriever
         self.finder = FactFinder(corpus.clauses, domain_terms())
         self._agency_cache: dict[str, list[str]] = {}
+        self._change_cache: dict[str, list[Change]] = {}
 
     def select(
         self, notices: Sequence[str] = (), sections: Sequence[str] = (), topic: str | None = None
@@ -366,6 +369,10 @@ class QuizMaker:
             return first(clause, prefix, where, make, difficulty, rng, focus) or second(
                 clause, prefix, where, make, difficulty, rng, focus
             )
+        if quiz_type is QuizType.SINGLE:
+            changed = self._change_item(clause, notice, prefix, where, make, difficulty, rng, focus)
+            if changed is not None:
+                return changed
         facts = [f for f in self.finder.facts(clause) if not focus or _mentions(f.sentence, focus)]
         order = _FACT_ORDER[difficulty]
         facts = [
@@ -413,6 +420,62 @@ class QuizMaker:
                 return make(
                     **common, stem=f"判断：{prefix}{statement}。", options=None, answer=truth, source_span=shown
                 )
+        return None
+
+    def _changes_into(self, notice: Notice) -> list[Change]:
+        """Figures and deadlines this notice changed against the same issuer's previous notice (150座 → 130座)."""
+        if notice.notice_id not in self._change_cache:
+            earlier = [n for n in self.corpus.notices if n.issuer == notice.issuer and n.year < notice.year]
+            previous = max(earlier, key=lambda n: n.year, default=None)
+            self._change_cache[notice.notice_id] = (
+                figure_changes(self.corpus, previous.notice_id, notice.notice_id) if previous else []
+            )
+        return self._change_cache[notice.notice_id]
+
+    def _change_item(self, clause, notice, prefix, where, make, difficulty, rng, focus) -> QuizItem | None:
+        """A figure that changed from last year's notice, with last year's figure among the options: the trap a
+        trainer sets for someone who learned last year's notice (智能化煤矿 150 → 130 → 60)."""
+        for change in self._changes_into(notice):
+            if change.after.clause_id != clause.clause_id or (focus and not _mentions(change.after.quote, focus)):
+                continue
+            pairs = re.findall(r"(\S+) → (\S+)", change.what)
+            old, new = next(((a, b) for a, b in pairs if FIGURE.fullmatch(a) and FIGURE.fullmatch(b)), (None, None))
+            fact = next(
+                (f for f in self.finder.facts(clause) if tidy(f.text) == new and f.kind is FactKind.FIGURE), None
+            )
+            if fact is None or old is None:
+                continue
+            others = [w for w in self.finder.wrong_versions(fact, clause.text, _CLOSENESS[difficulty], rng) if w != old]
+            if len(others) < 2:
+                continue
+            options_list = [new, old, *others[:2]]
+            rng.shuffle(options_list)
+            options = dict(zip(LETTERS, options_list, strict=False))
+            before = self.corpus.notice(change.before.clause_id.split("/")[0])
+            shown = tidy(change.after.quote)
+            stem = (
+                f"根据{_short_issuer(notice)}{notice.year}年通知（与{before.year}年通知相比有调整）："
+                f"{shown.replace(new, '（　　）', 1)}"
+            )
+            return make(
+                type=QuizType.SINGLE,
+                stem=stem,
+                options=options,
+                answer=next(k for k, v in options.items() if v == new),
+                explanation=(
+                    f"原文：{shown}（见{where}）。{before.year}年通知为：{tidy(change.before.quote)}"
+                    f"（见{before.issuer}{before.year}年通知{change.before.path}），本年调整为{new}。"
+                ),
+                quote=change.after.quote,
+                key=(new,),
+                tags={
+                    "topic": topic_of(clause),
+                    "notice_id": notice.notice_id,
+                    "year": notice.year,
+                    "knowledge_point": f"跨年变化（{change.what}）",
+                    "difficulty": difficulty.value,
+                },
+            )
         return None
 
     def _multi(self, clause, prefix, where, make, difficulty, rng, focus) -> QuizItem | None:

@@ -233,3 +233,13 @@ def test_a_figure_is_tested_against_the_same_requirement_in_other_years(maker, c
     # 2024: 150座, 2025: 130座 智能化煤矿 — what a trainer would offer as the wrong options
     wrong = maker.finder.wrong_versions(fact, clause.text, 1.0, random.Random(1))[:3]
     assert {"130座", "150座"} <= set(wrong)
+
+
+def test_a_changed_figure_is_asked_with_last_years_figure_as_the_trap(maker, corpus) -> None:
+    items = maker.make(count=40, types=[QuizType.SINGLE], notices=["山西省-2026"], seed=3)
+    changed = [i for i in items if i.clause_id == "山西省-2026/三.十一.1"]
+    assert changed, "the 130座 → 60座 change should be asked"
+    item = changed[0]
+    assert "与2025年通知相比有调整" in item.stem and item.options[item.answer] == "60座"
+    assert "130座" in item.options.values() and "130座" in item.explanation
+    assert check_item(item, corpus) == []
