@@ -31,8 +31,8 @@ from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
 from assistant.slots import asked_unit, asks_person_or_contact, asks_place, counted_thing, figure_in, mentions
 from index.normalize import normalize
-from index.records import Clause, Notice
-from index.search import SearchIndex, retrievable
+from index.records import Clause, Level, Notice
+from index.search import SearchIndex, clause_search_text, retrievable
 from index.settings import Settings
 from index.store import Corpus
 from index.tokenize import Tokenizer
@@ -40,6 +40,10 @@ from index.tokenize import Tokenizer
 # Two clauses whose character 4-grams overlap this much (relative to the smaller) say the same thing.
 _DUPLICATE_OVERLAP = 0.7
 _CANDIDATES = 50
+_CLAUSE_CACHE = 50_000
+# fused scores (z units) this close count as a tie between near-identical clauses
+_TIE = 0.1
+_LEVEL_RANK = {Level.NATIONAL: 0, Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 4}
 _FRAME_SHARE = 0.2
 
 
@@ -100,31 +104,40 @@ class Retriever:
         self.clause_notice = np.array([clause.notice_id for clause in self.clauses])
         year = settings.current_year or date.today().year
         self.scope_reader = ScopeReader(corpus.notices, year)
+        # per-clause state is built on demand for the clauses a question touches, never for the whole corpus
+        self._token_cache: dict[int, frozenset[str]] = {}
+        self._shingle_cache: dict[int, frozenset[str]] = {}
 
-    @cached_property
-    def _clause_tokens(self) -> list[frozenset[str]]:
-        return [frozenset(self.tokenizer(" ".join(c.headings) + c.text)) for c in self.clauses]
+    def _clause_tokens(self, index: int) -> frozenset[str]:
+        """The words of one clause, tokenized when a question first needs them (only the top hits' are)."""
+        found = self._token_cache.get(index)
+        if found is None:
+            found = frozenset(self.tokenizer(clause_search_text(self.clauses[index])))
+            if len(self._token_cache) > _CLAUSE_CACHE:
+                self._token_cache.clear()
+            self._token_cache[index] = found
+        return found
 
-    @cached_property
-    def _clause_texts(self) -> list[str]:
-        return [normalize(" ".join(c.headings) + c.text).lower() for c in self.clauses]
+    def _clause_text(self, index: int) -> str:
+        clause = self.clauses[index]
+        return normalize(" ".join(clause.headings) + clause.text).lower()
 
     @cached_property
     def idf(self) -> dict[str, float]:
-        counts: dict[str, int] = {}
-        for tokens in self._clause_tokens:
-            for token in tokens:
-                counts[token] = counts.get(token, 0) + 1
-        total = len(self._clause_tokens)
-        return {token: math.log(1 + total / count) for token, count in counts.items()}
+        """idf of each word over the retrievable clauses, from the frequencies counted at build."""
+        total = self.index.clause_count or len(self.clauses)
+        return {token: math.log(1 + total / count) for token, count in self.index.clause_frequencies.items()}
 
-    @cached_property
-    def _shingles(self) -> list[frozenset[str]]:
-        grams = []
-        for clause in self.clauses:
-            text = normalize(clause.text)
-            grams.append(frozenset(text[i : i + 4] for i in range(max(len(text) - 3, 1))))
-        return grams
+    def _shingles(self, index: int) -> frozenset[str]:
+        """Character 4-grams of one clause, built when a duplicate check first needs them."""
+        found = self._shingle_cache.get(index)
+        if found is None:
+            text = normalize(self.clauses[index].text)
+            found = frozenset(text[i : i + 4] for i in range(max(len(text) - 3, 1)))
+            if len(self._shingle_cache) > _CLAUSE_CACHE:
+                self._shingle_cache.clear()
+            self._shingle_cache[index] = found
+        return found
 
     def search(
         self,
@@ -198,8 +211,8 @@ class Retriever:
         weights = self.word_weights(query_tokens, search_text)
         if not weights:
             return 0.0
-        have = self._clause_tokens[clause_index]
-        text = self._clause_texts[clause_index]
+        have = self._clause_tokens(clause_index)
+        text = self._clause_text(clause_index)
         # a word jieba cut differently (河 in 桑干河) still counts when the clause contains it
         found = sum(weight for token, weight in weights.items() if token in have or token in text)
         return found / sum(weights.values())
@@ -238,14 +251,26 @@ class Retriever:
         hits: list[Hit] = []
         kept: list[int] = []
         duplicates: dict[int, list[Clause]] = {}
+        duplicate_ids: dict[int, list[int]] = {}
         for i in order:
             twin = next((j for j in kept if self._same_text(i, j)), None)
             if twin is not None:
                 duplicates.setdefault(twin, []).append(self.clauses[i])
+                duplicate_ids.setdefault(twin, []).append(i)
                 continue
             if len(kept) < k:
                 kept.append(i)
-        for i in kept:
+        for position, i in enumerate(kept):
+            group_key = i
+            # of near-identical clauses scored alike, the higher level's is shown: a city or county notice that
+            # repeats the province's requirement is its copy, not its source (and 省里 questions stay with 省)
+            group = [i, *(j for j in duplicate_ids.get(i, ()) if fused[j] >= fused[i] - _TIE)]
+            best = min(
+                group, key=lambda j: (_LEVEL_RANK[self.corpus.notice(self.clauses[j].notice_id).level], group.index(j))
+            )
+            if best != i:
+                duplicates[i] = [self.clauses[i], *(c for c in duplicates[i] if c is not self.clauses[best])]
+                kept[position] = i = best
             clause = self.clauses[i]
             hits.append(
                 Hit(
@@ -255,13 +280,13 @@ class Retriever:
                     lexical=float(lexical[i]),
                     dense=float(dense[i]),
                     coverage=self.coverage(query_tokens, search_text, i),
-                    duplicates=tuple(duplicates.get(i, ())),
+                    duplicates=tuple(duplicates.get(group_key, ())),
                 )
             )
         return hits
 
     def _same_text(self, a: int, b: int) -> bool:
-        first, second = self._shingles[a], self._shingles[b]
+        first, second = self._shingles(a), self._shingles(b)
         smaller = min(len(first), len(second))
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
 

@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="打印检索时延、回答时延和建索引时间")
     bench.add_argument("--set", type=Path, default=DEFAULT_SET)
     bench.add_argument("--repeat", type=int, default=3, help="每题重复次数")
+    bench.add_argument("--scale", type=int, help="在 N 倍合成语料上测建索引、增删一份通知、内存、时延和 Recall@1")
+    bench.add_argument(
+        "--dense", default="none", help="--scale 时的稠密模型（默认 none：e5-small 编码百万段落需数小时）"
+    )
+    bench.add_argument("--json", action="store_true", help="--scale 时输出一个 JSON 对象")
     load = commands.add_parser("load", help="并发会话负载测试（仅 127.0.0.1）")
     load.add_argument("--sessions", type=int, default=50, help="并发会话数")
     load.add_argument("--uploads", type=int, default=2, help="期间上传并删除通知的次数")
@@ -39,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "bench":
+        if args.scale:
+            from eval.scale import run_scale
+
+            return run_scale(args.scale, args.dense, args.set, args.json)
         from eval.bench import run_bench
 
         return run_bench(args.set, args.repeat)

@@ -26,10 +26,10 @@ from index.embed import CORPUS_STATIC, EmbeddingError, VectorCache, load_embeddi
 from index.passages import PASSAGE_CHARS, Passage, clause_passages, is_heading_only
 from index.settings import Settings
 from index.store import Corpus
-from index.tokenize import Tokenizer, lexicon_hash
+from index.tokenize import TokenCache, Tokenizer, lexicon_hash
 
 Progress = Callable[[str], None]
-SEARCH_VERSION = "search-2"  # bump when tokenization or passage code changes what is indexed
+SEARCH_VERSION = "search-3"  # bump when tokenization or passage code changes what is indexed
 
 
 def _faiss():
@@ -107,11 +107,23 @@ class ClauseVectorStore(VectorStore):
 class SearchIndex:
     """Passages of the retrievable clauses, their BM25 index and their vector store."""
 
-    def __init__(self, passages: list[Passage], bm25, vectors: ClauseVectorStore | None, tokenizer: Tokenizer):
+    def __init__(
+        self,
+        passages: list[Passage],
+        bm25,
+        vectors: ClauseVectorStore | None,
+        tokenizer: Tokenizer,
+        clause_frequencies: dict[str, int] | None = None,
+        clause_count: int = 0,
+    ):
         self.passages = passages
         self.bm25 = bm25
         self.vectors = vectors
         self.tokenizer = tokenizer
+        # in how many retrievable clauses each word occurs: counted once at build, so a process answers its
+        # first question without tokenizing the corpus
+        self.clause_frequencies = clause_frequencies or {}
+        self.clause_count = clause_count
 
     def lexical_scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every passage (vectorized; no Python loop over passages)."""
@@ -199,8 +211,9 @@ def _build(
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".building-"))
     try:
+        cache = TokenCache(settings.vector_cache_dir)
         bm25 = _bm25s().BM25(k1=settings.bm25_k1, b=settings.bm25_b)
-        bm25.index([tokenizer(p.search_text) for p in passages], show_progress=False)
+        bm25.index(cache.tokens([p.search_text for p in passages], tokenizer), show_progress=False)
         bm25.save(str(staging / "bm25"))
         model_dir = staging / "model"
         if embeddings is None and settings.embedding_model == CORPUS_STATIC:
@@ -212,13 +225,21 @@ def _build(
         if embeddings is not None:
             progress(f"检索索引：{len(passages)} 段的向量（{settings.embedding_model}）…")
             # a corpus-static model is retrained per build, so its vectors are never reused
-            cache = (
+            vector_cache = (
                 None
                 if settings.embedding_model == CORPUS_STATIC
                 else VectorCache(settings.vector_cache_dir, settings.embedding_model)
             )
-            store = ClauseVectorStore.from_passages(passages, embeddings, cache, progress)
+            store = ClauseVectorStore.from_passages(passages, embeddings, vector_cache, progress)
             _faiss().write_index(store.index, str(staging / "vectors.faiss"))
+        progress(f"检索索引：{len(clauses)} 个条款的词频…")
+        frequencies: dict[str, int] = {}
+        for tokens in cache.tokens([clause_search_text(clause) for clause in clauses], tokenizer):
+            for token in set(tokens):
+                frequencies[token] = frequencies.get(token, 0) + 1
+        (staging / "clause_frequencies.json").write_text(
+            json.dumps({"clauses": len(clauses), "frequencies": frequencies}, ensure_ascii=False), encoding="utf-8"
+        )
         (staging / "passages.json").write_text(
             json.dumps([asdict(p) for p in passages], ensure_ascii=False), encoding="utf-8"
         )
@@ -236,11 +257,18 @@ def _build(
 
 def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None) -> SearchIndex:
     passages = [Passage(**item) for item in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
+    counted = json.loads((root / "clause_frequencies.json").read_text(encoding="utf-8"))
     bm25 = _bm25s().BM25.load(str(root / "bm25"))
     embeddings = embeddings or load_embeddings(
         settings.embedding_model, root / "model", tokenizer, settings.embedding_threads
     )
-    if embeddings is None:
-        return SearchIndex(passages, bm25, None, tokenizer)
-    index = _faiss().read_index(str(root / "vectors.faiss"))
-    return SearchIndex(passages, bm25, ClauseVectorStore(embeddings, index, passages), tokenizer)
+    vectors = None
+    if embeddings is not None:
+        index = _faiss().read_index(str(root / "vectors.faiss"))
+        vectors = ClauseVectorStore(embeddings, index, passages)
+    return SearchIndex(passages, bm25, vectors, tokenizer, counted["frequencies"], counted["clauses"])
+
+
+def clause_search_text(clause) -> str:
+    """What a clause's words are counted from: its headings and its text."""
+    return " ".join(clause.headings) + clause.text

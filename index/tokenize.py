@@ -8,10 +8,11 @@ tokenizer is shared process state, so each `Tokenizer` owns a private `jieba.Tok
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -160,3 +161,50 @@ class Tokenizer:
             if term in normalized:
                 expanded.extend(t for word in expansion for t in self(word))
         return expanded
+
+
+class TokenCache:
+    """Tokens of texts under one word list, on disk, keyed by a hash of the text: tokenize each text once.
+
+    jieba in pure Python is the expensive step of a build without a dense model; a library edit changes a few
+    passages, so the rest come from here. New entries are appended (one JSON line each); a damaged line is
+    skipped and its text tokenized again, never trusted.
+    """
+
+    def __init__(self, folder: Path):
+        self.path = folder / f"tokens-{lexicon_hash()[:12]}.jsonl"
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+    def _read(self) -> dict[str, list[str]]:
+        known: dict[str, list[str]] = {}
+        try:
+            with self.path.open(encoding="utf-8") as lines:
+                for line in lines:
+                    try:
+                        entry = json.loads(line)
+                        known[entry["k"]] = entry["t"]
+                    except (ValueError, KeyError, TypeError):
+                        continue
+        except OSError:
+            pass
+        return known
+
+    def tokens(self, texts: Sequence[str], tokenizer: Callable[[str], list[str]]) -> list[list[str]]:
+        known = self._read()
+        keys = [self.key(text) for text in texts]
+        fresh = {}
+        for key, text in zip(keys, texts, strict=True):
+            if key not in known and key not in fresh:
+                fresh[key] = tokenizer(text)
+        if fresh:
+            known.update(fresh)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self.path.open("a", encoding="utf-8") as out:
+                    out.writelines(json.dumps({"k": k, "t": t}, ensure_ascii=False) + "\n" for k, t in fresh.items())
+            except OSError:
+                pass  # a cache that cannot be written only costs time
+        return [known[key] for key in keys]
