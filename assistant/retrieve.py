@@ -105,6 +105,9 @@ class Retriever:
         year = settings.current_year or date.today().year
         self.scope_reader = ScopeReader(corpus.notices, year)
         # per-clause state is built on demand for the clauses a question touches, never for the whole corpus
+        self._level_rank = np.array(
+            [_LEVEL_RANK[corpus.notice(clause.notice_id).level] for clause in self.clauses], dtype=np.float32
+        )
         self._token_cache: dict[int, frozenset[str]] = {}
         self._shingle_cache: dict[int, frozenset[str]] = {}
 
@@ -171,7 +174,10 @@ class Retriever:
         )
         timings["dense"] = _ms(lap)
         fused = self._fuse(lexical, dense, eligible, mode)
-        order = [i for i in np.argsort(-fused) if eligible[i]][:_CANDIDATES]
+        # among look-alikes (a requirement repeated by 100 cities and counties) the candidates must include the
+        # source: scores within a tie's width rank the higher level first
+        ranked = fused - _TIE * self._level_rank
+        order = [i for i in np.argsort(-ranked, kind="stable") if eligible[i]][:_CANDIDATES]
         hits = self._group(order, fused, lexical, dense, query_tokens, context.search_text, k)
         timings["total"] = _ms(started)
         signals = (

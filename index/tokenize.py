@@ -173,6 +173,7 @@ class TokenCache:
 
     def __init__(self, folder: Path):
         self.path = folder / f"tokens-{lexicon_hash()[:12]}.jsonl"
+        self._known: dict[str, list[str]] | None = None
 
     @staticmethod
     def key(text: str) -> str:
@@ -193,7 +194,9 @@ class TokenCache:
         return known
 
     def tokens(self, texts: Sequence[str], tokenizer: Callable[[str], list[str]]) -> list[list[str]]:
-        known = self._read()
+        if self._known is None:
+            self._known = self._read()
+        known = self._known
         keys = [self.key(text) for text in texts]
         fresh = {}
         for key, text in zip(keys, texts, strict=True):
