@@ -76,6 +76,8 @@ _ROLE_WORDS = [
     ("协助", Role.ASSIST),
     ("负责", Role.RESPONSIBLE),
 ]
+# 省安委办和各市、县人民政府 joins two units; 住房和城乡建设局, 规划和自然资源局 are one
+_JOINED = re.compile(r"(?<=[局厅办委府会队部站心司处所院])[和及](?=[各省市县区乡镇国])")
 _TRAILING = re.compile(r"(?:等有关部门|等相关部门|等部门|有关部门|等单位|等)$")
 _CARRIED = re.compile(r"以下(?:均需|均由|均请)(?P<units>[^，。；）)]{2,40}?)负责")
 
@@ -128,8 +130,7 @@ class LedgerRow:
 
 def split_units(units: str) -> list[Assignment]:
     """The units of one responsibility note with their roles: "市自然资源局牵头，市应急局、各县（市、区）政府配合"."""
-    segments = [s.strip() for s in re.split(r"[，,；;。]", _outside_brackets(units)) if s.strip()]
-    segments = [_restore(s, units) for s in segments]
+    segments = [s.strip() for s in _split_outside_brackets(units, "，,；;。") if s.strip()]
     found: list[tuple[str, Role | None]] = []
     for segment in segments:
         role = None
@@ -137,8 +138,12 @@ def split_units(units: str) -> list[Assignment]:
             if segment.endswith(word):
                 segment, role = segment[: -len(word)], named
                 break
-        names = [n.strip() for n in re.split(r"[、和及]", _outside_brackets(segment)) if n.strip()]
-        names = [_TRAILING.sub("", _restore(n, segment)).strip() for n in names]
+        names = [
+            _TRAILING.sub("", name.strip()).strip()
+            for part in _split_outside_brackets(segment, "、")
+            for name in _JOINED.split(part)
+            if name.strip()
+        ]
         found += [(name, role) for name in _share_organ(names) if name]
     # a segment that states no role takes the role of the next that does (各县（区）人民政府，…，市应急局等部门
     # 分工负责), unless that role singles a unit out (…，市自然资源局牵头，…配合): then it is simply responsible
@@ -155,20 +160,19 @@ def split_units(units: str) -> list[Assignment]:
     return assigned
 
 
-def _outside_brackets(text: str) -> str:
-    """`text` with separators inside brackets masked (各县（市、区）政府 is one unit)."""
-    out, depth = [], 0
-    for char in text:
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    """`text` split at `separators` that are not inside brackets (各县（市、区）政府 is one unit)."""
+    parts, start, depth = [], 0, 0
+    for index, char in enumerate(text):
         if char in "（(":
             depth += 1
         elif char in "）)" and depth:
             depth -= 1
-        out.append("\x00" if depth and char in "、，,；;。和及" else char)
-    return "".join(out)
-
-
-def _restore(masked: str, original: str) -> str:
-    return masked.replace("\x00", "、")
+        elif char in separators and not depth:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
 
 
 def _share_organ(names: list[str]) -> list[str]:

@@ -137,3 +137,10 @@ def test_tasks_command_prints_json_rows(bundled_settings) -> None:
     keys = {"task", "unit", "role", "deadline", "deadline_text", "figures", "notice_id", "clause_id", "path", "quote"}
     assert rows and all(set(row) == keys for row in rows)
     assert rows[0]["deadline"] == "2025-06-30" and rows[0]["unit"] == "市应急管理局"
+
+
+def test_names_with_he_stay_whole() -> None:
+    units = [
+        a.unit for a in split_units("县住房和城乡建设管理局、市规划和自然资源局、省安委办和各市人民政府等部门分工负责")
+    ]
+    assert units == ["县住房和城乡建设管理局", "市规划和自然资源局", "省安委办", "各市人民政府"]
