@@ -65,7 +65,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from assistant.ui import Library, build_ui
+    from assistant.library import Library
+    from assistant.ui import build_ui
     from index.settings import Settings
 
     settings = Settings()

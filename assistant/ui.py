@@ -12,22 +12,20 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.core import Assistant, InputError
+from assistant.core import InputError
 from assistant.diff import DIFF_COLUMNS
 from assistant.ledger import LEDGER_COLUMNS
+from assistant.library import ACTION_LABELS, Library
 from assistant.quiz import DIFFICULTY_LABELS, TYPE_LABELS
 from assistant.scope import Filters
 from assistant.types import Answer
 from index.normalize import normalize
-from index.read import SUPPORTED_SUFFIXES, ReadError, read_notice_bytes
+from index.read import SUPPORTED_SUFFIXES, ReadError
 from index.records import Level
-from index.settings import Settings
 from index.store import Corpus
 
 ALL = "全部"
@@ -38,7 +36,6 @@ EXAMPLES = [
     "2024年和2025年省里对智能化煤矿的要求有什么变化？",
     "2009年企业发生事故后多长时间内必须报告？",
 ]
-_SAFE_NAME = re.compile(r"^[^/\\:\x00]{1,120}$")
 _CARD_STYLE = """
 <style>
 .cards{display:flex;flex-direction:column;gap:10px}
@@ -49,83 +46,6 @@ _CARD_STYLE = """
 .card details{margin-top:6px;font-size:13px;line-height:1.6}
 </style>
 """
-
-
-class Library:
-    """The app's notice folder and the assistant built on it; replaced atomically after uploads and deletions."""
-
-    def __init__(self, settings: Settings, library_dir: Path, progress=lambda message: None, embeddings=None):
-        self.base_settings = settings
-        self.folder = library_dir
-        self.embeddings = embeddings
-        self._lock = threading.Lock()
-        if not self.folder.exists() or not any(self.folder.iterdir()):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for path in settings.source_dir.iterdir():
-                if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
-                    shutil.copy2(path, self.folder / path.name)
-        self.settings = settings.model_copy(update={"source_dir": self.folder})
-        self.assistant = Assistant.open(self.settings, progress, embeddings=embeddings)
-
-    @property
-    def corpus(self) -> Corpus:
-        return self.assistant.corpus
-
-    def _reload(self, progress) -> None:
-        self.assistant = Assistant.open(self.settings, progress, embeddings=self.embeddings)
-
-    def add(self, name: str, data: bytes, progress=lambda message: None) -> str:
-        """Check, then store and index an uploaded file; a bad file changes nothing."""
-        if not _SAFE_NAME.match(name) or name in {".", ".."} or name.startswith("."):
-            raise ReadError(f"文件名“{name}”不可用：不能含有路径（/ \\）或以点开头")
-        suffix = Path(name).suffix.lower()
-        if suffix not in SUPPORTED_SUFFIXES:
-            raise ReadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 .txt、.docx、.pdf")
-        if len(data) > self.settings.max_file_bytes:
-            raise ReadError(f"{name}: 文件过大（上限 {self.settings.max_file_bytes / 1e6:.0f} MB）")
-        from index.notices import parse_notices
-
-        parsed = parse_notices(read_notice_bytes(data, name), name)  # raises with a message before anything is written
-        with self._lock:
-            target = self.folder / name
-            if target.exists():
-                raise ReadError(f"文件库中已有同名文件 {name}，请先删除或改名")
-            temporary = self.folder / f".{name}.uploading"
-            temporary.write_bytes(data)
-            temporary.rename(target)
-            try:
-                self._reload(progress)
-            except Exception:
-                target.unlink(missing_ok=True)
-                self._reload(progress)
-                raise
-        from index.notices import recognition_summary
-
-        summary = "\n".join(
-            f"· {p.notice.issuer}{p.notice.year}年（{len(p.clauses)}条）：{recognition_summary(p.notice)}"
-            for p in parsed
-        )
-        return f"已加入 {name}：\n{summary}"
-
-    def remove(self, notice_id: str, progress=lambda message: None) -> str:
-        with self._lock:
-            corpus = self.corpus
-            if notice_id not in {n.notice_id for n in corpus.notices}:
-                raise ReadError(f"没有通知 {notice_id}")
-            source = corpus.notice(notice_id).source
-            siblings = [n.notice_id for n in corpus.notices if n.source == source]
-            if len(siblings) > 1:
-                raise ReadError(f"{notice_id} 与另外 {len(siblings) - 1} 份通知在同一文件 {source} 中，不能单独删除")
-            path = self.folder / source
-            backup = Path(tempfile.mkdtemp()) / source
-            shutil.move(path, backup)
-            try:
-                self._reload(progress)
-            except Exception:
-                shutil.move(backup, path)
-                self._reload(progress)
-                raise
-        return f"已删除 {notice_id}（文件 {source}）"
 
 
 def library_rows(corpus: Corpus) -> list[list[object]]:
@@ -372,14 +292,51 @@ def build_ui(library: Library):
             )
         return markdown_summary(report) + f"\n\n**{status}**", failing, str(path)
 
-    def upload(file, progress=gr.Progress()):  # noqa: B008
+    def who(request: gr.Request | None) -> str:
+        client = getattr(request, "client", None)
+        return f"网页 {getattr(client, 'host', '')}".strip()
+
+    def change_rows() -> list[list[str]]:
+        return [
+            [c.time.replace("T", " "), c.who, ACTION_LABELS.get(c.action, c.action), c.file, "、".join(c.notices)]
+            for c in reversed(library.changes())
+        ]
+
+    def after_change(message: str):
+        issuer_choices, _, year_choices = choices()
+        return (
+            message,
+            library_rows(corpus()),
+            gr.update(choices=[n.notice_id for n in corpus().notices], value=None),
+            change_rows(),
+            gr.update(choices=issuer_choices),
+            gr.update(choices=year_choices),
+        )
+
+    def undo(request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        try:
+            message = library.undo(progress=lambda m: progress(0.5, desc="更新索引"), who=who(request))
+        except (ReadError, ValueError, OSError) as error:
+            message = f"⚠ {error}"
+        return after_change(message)
+
+    def restore(request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        try:
+            message = library.restore_bundled(progress=lambda m: progress(0.5, desc="更新索引"), who=who(request))
+        except (ReadError, ValueError, OSError) as error:
+            message = f"⚠ {error}"
+        return after_change(message)
+
+    def upload(file, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         if file is None:
             return "⚠ 请先选择文件", library_rows(corpus()), gr.skip(), None, gr.skip(), gr.skip()
         path = Path(file if isinstance(file, str) else file.name)
         name = getattr(file, "orig_name", None) or path.name
         try:
             progress(0.1, desc="读取与解析")
-            message = library.add(name, path.read_bytes(), progress=lambda m: progress(0.5, desc=m))
+            message = library.add(
+                name, path.read_bytes(), progress=lambda m: progress(0.5, desc="更新索引"), who=who(request)
+            )
         except (ReadError, ValueError, OSError) as error:
             return f"⚠ {error}（文件库未改动）", library_rows(corpus()), gr.skip(), None, gr.skip(), gr.skip()
         issuer_choices, _, year_choices = choices()
@@ -392,14 +349,14 @@ def build_ui(library: Library):
             gr.update(choices=year_choices),
         )
 
-    def delete(notice_id, confirmed, progress=gr.Progress()):  # noqa: B008
+    def delete(notice_id, confirmed, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         # one click must never delete: a notice is chosen (nothing is preselected) and the deletion confirmed
         if not notice_id:
             return "⚠ 请先在上面选择要删除的通知", library_rows(corpus()), gr.skip(), gr.skip()
         if not confirmed:
             return "⚠ 请先勾选“确认删除”，再点删除", library_rows(corpus()), gr.skip(), gr.skip()
         try:
-            message = library.remove(notice_id, progress=lambda m: progress(0.5, desc=m))
+            message = library.remove(notice_id, progress=lambda m: progress(0.5, desc="更新索引"), who=who(request))
         except (ReadError, ValueError, OSError) as error:
             return f"⚠ {error}", library_rows(corpus()), gr.skip(), gr.update(value=False)
         choices = gr.update(choices=[n.notice_id for n in corpus().notices], value=None)
@@ -546,7 +503,24 @@ def build_ui(library: Library):
             )
             upload_button = gr.Button("上传并建立索引", elem_id="upload-button")
             library_status = gr.Markdown(elem_id="library-status")
-            upload_button.click(upload, upload_file, [library_status, table, pick, upload_file, issuer, year])
-            remove.click(delete, [pick, confirm], [library_status, table, pick, confirm])
+            with gr.Row():
+                undo_button = gr.Button("撤销上一次更改", elem_id="undo")
+                restore_button = gr.Button("恢复自带通知", elem_id="restore")
+            changes = gr.Dataframe(
+                value=change_rows(),
+                headers=["时间", "操作者", "操作", "文件", "通知"],
+                wrap=True,
+                interactive=False,
+                label="更改记录",
+                elem_id="changes",
+            )
+            upload_button.click(upload, upload_file, [library_status, table, pick, upload_file, issuer, year]).then(
+                change_rows, None, changes
+            )
+            remove.click(delete, [pick, confirm], [library_status, table, pick, confirm]).then(
+                change_rows, None, changes
+            )
+            undo_button.click(undo, None, [library_status, table, pick, changes, issuer, year])
+            restore_button.click(restore, None, [library_status, table, pick, changes, issuer, year])
         gr.api(ask_api, api_name="ask")
     return demo

@@ -210,6 +210,14 @@ def test_deleting_a_notice_needs_a_choice_and_a_confirmation(page) -> None:
     page.wait_for_function("!document.querySelector('#library-table').innerText.includes('晋城市')", timeout=30_000)
     assert "晋城市-2026" not in page.locator("#library-table").inner_text()
     assert "朔州市-2026" in page.locator("#library-table").inner_text()  # only the chosen notice went
+    # the deletion is in the change log and can be undone
+    page.wait_for_function("document.querySelector('#changes').innerText.includes('删除')", timeout=30_000)
+    page.click("#undo")
+    page.wait_for_function(
+        "document.querySelector('#library-status').innerText.includes('已撤销删除')", timeout=180_000
+    )
+    page.wait_for_function("document.querySelector('#library-table').innerText.includes('晋城市')", timeout=30_000)
+    page.screenshot(path=str(SHOTS / "4c-undo-delete.png"), full_page=True)
 
 
 def test_gradio_own_strings_are_chinese_in_an_english_browser(page) -> None:

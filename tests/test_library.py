@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ui import Library, citation_cards, clause_tree
+from assistant.library import Library
+from assistant.ui import citation_cards, clause_tree
 from index.read import ReadError
 from index.settings import Settings
 from tests.conftest import BUNDLED, FAKE_MODEL, BigramHashEmbeddings
@@ -100,3 +101,29 @@ def test_an_upload_says_what_was_and_was_not_recognized(library) -> None:
     assert "发文机关不详-2003" in {n.notice_id for n in library.corpus.notices}
     message = library.add("dalate.txt", (FIXTURES / "dalate-saw-2024.txt").read_bytes())
     assert "达安委会发〔2024〕8号" in message and "成文日期：2024-06-13（推定）" in message and "2024613日" in message
+
+
+def test_every_change_is_logged_and_the_last_can_be_undone(library) -> None:
+    library.add("晋城2026.txt", NOTICE, who="网页 10.0.0.7")
+    library.remove("朔州市-2026", who="网页 10.0.0.8")
+    assert [(c.action, c.who, c.notices) for c in library.changes()] == [
+        ("add", "网页 10.0.0.7", ("晋城市-2026",)),
+        ("remove", "网页 10.0.0.8", ("朔州市-2026",)),
+    ]
+    # the deleted file was kept, and undo puts it back; a second undo takes the upload out again
+    assert "恢复" in library.undo()
+    assert "朔州市-2026" in {n.notice_id for n in library.corpus.notices}
+    assert "撤销上传" in library.undo()
+    assert "晋城市-2026" not in {n.notice_id for n in library.corpus.notices}
+    with pytest.raises(ReadError, match="没有可以撤销"):
+        library.undo()
+
+
+def test_bundled_notices_come_back_with_one_action(library) -> None:
+    library.remove("朔州市-2026")
+    library.add("晋城2026.txt", NOTICE)
+    assert "朔州市-2026" in library.restore_bundled()
+    ids = {n.notice_id for n in library.corpus.notices}
+    assert {"朔州市-2026", "晋城市-2026"} <= ids  # an upload since stays
+    assert library.restore_bundled() == "自带通知都在文件库中，无需恢复"
+    assert library.changes()[-1].action == "restore"
