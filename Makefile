@@ -6,6 +6,7 @@ check: lint browser eval test
 lint:
 	ruff check .
 	ruff format --check .
+	mypy
 
 test:
 	python -m pytest

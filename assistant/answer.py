@@ -392,17 +392,17 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
     candidates = [extractor.pick(hit, hit.clause, retrieval.search_text, kind, unit) for hit in retrieval.hits[:3]]
     if not candidates:
         return []
-    best = candidates[0]
-    picks.append(best)
+    first = candidates[0]
+    picks.append(first)
     # a second sentence of the same clause that scores nearly as well often holds the rest of the answer
     ranked = sorted(
-        extractor.sentence_scores(best.clause, retrieval.search_text, kind, unit), key=lambda x: (-x[0], x[1])
+        extractor.sentence_scores(first.clause, retrieval.search_text, kind, unit), key=lambda x: (-x[0], x[1])
     )
     for score, _, sentence in ranked[1:2]:
-        if best.score > 0 and score >= _SECOND_QUOTE * best.score and trim_quote(sentence) != best.sentence:
-            picks.append(Pick(best.hit, best.clause, best.notice, trim_quote(sentence), best.fragment, score))
+        if first.score > 0 and score >= _SECOND_QUOTE * first.score and trim_quote(sentence) != first.sentence:
+            picks.append(Pick(first.hit, first.clause, first.notice, trim_quote(sentence), first.fragment, score))
     for other in candidates[1:2]:
-        if best.score > 0 and other.score >= _SECOND_QUOTE * best.score and len(picks) < 3:
+        if first.score > 0 and other.score >= _SECOND_QUOTE * first.score and len(picks) < 3:
             picks.append(other)
     return picks
 

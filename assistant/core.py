@@ -308,7 +308,8 @@ class Assistant:
             lead = "请说明是哪一份通知（发文机关和年份），例如“朔州2026年的通知文号是多少？”。"
             text = lead + "\n现有通知包括：" + self._corpus_summary() + "。"
             return Answer(question=question, answer=text, refused=True, mode=Mode.EXTRACTIVE, lead=lead)
-        lines, citations = [], []
+        lines: list[str] = []
+        citations: list[Citation] = []
         for notice in notices:
             found = opening(self.corpus.clauses_of(notice.notice_id))
             if found is None:

@@ -93,7 +93,7 @@ def write_docx(items: Sequence[QuizItem], paper: Path, title: str = "安全生�
             if quiz_type in (QuizType.SHORT, QuizType.CASE):
                 for _ in range(4):
                     document.add_paragraph("_" * 48)
-    document.save(paper)
+    document.save(str(paper))
     key_path = key_path_for(paper)
     key = docx.Document()
     _a4(key)
@@ -111,7 +111,7 @@ def write_docx(items: Sequence[QuizItem], paper: Path, title: str = "安全生�
                 key.add_paragraph(f"{number}. 答案：{answer_text(item)}")
             key.add_paragraph(f"    出处：{source_text(item)}{item.path}")
             key.add_paragraph(f"    原文：{item.quote}")
-    key.save(key_path)
+    key.save(str(key_path))
     return key_path
 
 

@@ -163,9 +163,9 @@ class FactFinder:
                     self.figure_contexts[_figure_context(figure, text[match.end() :])].add(value)
             self.slogans.update(m.group(1) for m in SLOGAN.finditer(text) if _slogan_like(m.group(1)))
             for match in ENUMERATION.finditer(text):
-                items = list_items(match.group())
-                if len(items) >= 2:
-                    self.enumerations.append(tuple(items))
+                listed = list_items(match.group())
+                if len(listed) >= 2:
+                    self.enumerations.append(tuple(listed))
             term_clauses.update({term for term in terms if term in text})
         # a term in more than 3% of clauses is the notices' common vocabulary (专项整治), not a fact to test
         common = max(3, len(clauses) * 0.03)
@@ -252,7 +252,7 @@ class FactFinder:
         value = number_of(text)
         if value is None or value <= 0:
             return []
-        pool = {number_of(f) for f in self.figures.get(unit, ()) if number_of(f)}
+        pool: set[float] = {n for f in self.figures.get(unit, ()) if (n := number_of(f))}
         # the same unit, within one order of magnitude: 60座 against 130座, never against 2座 or 6000座
         pool = {v for v in pool if v and 0.25 <= v / value <= 4 and v != value}
         step = 1 if value < 10 else 5 if value < 100 else 10 ** (len(_fmt(int(value))) - 2)

@@ -277,7 +277,7 @@ def task_text(clause: Clause, responsibility: Responsibility | None = None) -> s
 
 def assignments(corpus: Corpus, notice_id: str) -> list[tuple[Clause, Assignment, Responsibility | None]]:
     """Every (clause, unit) assignment of a notice in source order, carried-forward notes included."""
-    found = []
+    found: list[tuple[Clause, Assignment, Responsibility | None]] = []
     carried: list[Assignment] = []
     for clause in corpus.clauses_of(notice_id):
         own = [(a, r) for r in clause.units for a in split_units(r.units)]

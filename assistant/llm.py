@@ -38,13 +38,14 @@ def chat_model_from(settings: Settings):
     if settings.llm_provider is LLMProvider.OPENAI:
         try:
             from langchain_openai import ChatOpenAI
+            from pydantic import SecretStr
         except ImportError as error:
             raise ImportError("使用 OpenAI 兼容接口需要安装 langchain-openai：pip install langchain-openai") from error
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
         return ChatOpenAI(
             model=settings.llm_model,
             base_url=settings.llm_base_url,
-            api_key=key,
+            api_key=SecretStr(key),
             temperature=settings.llm_temperature,
             timeout=settings.llm_timeout_s,
             max_retries=0,  # a retry would double the wait a cadre sits through

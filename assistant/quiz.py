@@ -443,7 +443,7 @@ class QuizMaker:
             fact = next(
                 (f for f in self.finder.facts(clause) if tidy(f.text) == new and f.kind is FactKind.FIGURE), None
             )
-            if fact is None or old is None:
+            if fact is None or old is None or new is None:
                 continue
             others = [w for w in self.finder.wrong_versions(fact, clause.text, _CLOSENESS[difficulty], rng) if w != old]
             if len(others) < 2:
@@ -624,12 +624,14 @@ class QuizMaker:
             if not match and not obligation:
                 continue
             found = match or obligation
+            if found is None:
+                continue
             subject = re.sub(r"^(?:要|并|同时|坚决|对|凡)", "", tidy(found.group(1)))
             if match:
                 situation = (subject + tidy(match.group(2))).strip("，、")
             else:
-                situation = f"{subject or '有单位'}未{tidy(obligation.group(2))}".strip("，、")
-                if obligation.group(2).startswith(("是", "为", "作为", "由")):
+                situation = f"{subject or '有单位'}未{tidy(found.group(2))}".strip("，、")
+                if found.group(2).startswith(("是", "为", "作为", "由")):
                     continue
             if re.search(r"[《》“”]", situation) or len(situation) < 4:
                 continue
@@ -781,9 +783,9 @@ def _claims_hold(item: QuizItem, corpus: Corpus, checker) -> bool:
 
 def _shape_ok(item: QuizItem) -> bool:
     if item.type is QuizType.SINGLE:
-        return bool(item.options) and item.answer in item.options
+        return item.options is not None and item.answer in item.options
     if item.type is QuizType.MULTI:
-        return bool(item.options) and isinstance(item.answer, str) and set(item.answer) <= set(item.options)
+        return item.options is not None and isinstance(item.answer, str) and set(item.answer) <= set(item.options)
     if item.type is QuizType.JUDGE:
         return isinstance(item.answer, bool)
     return isinstance(item.answer, str) and bool(item.answer)
@@ -805,15 +807,16 @@ def check_item(item: QuizItem, corpus: Corpus) -> list[str]:
         problems.append("引文不是条款原文")
     if item.type is QuizType.BLANK and normalize(str(item.answer)) not in quote:
         problems.append("答案不在引文中")
+    options = item.options or {}
     if item.type is QuizType.SINGLE:
-        right = item.options[item.answer]
+        right = options.get(item.answer, "")
         if normalize(right) not in quote:
             problems.append("答案不在引文中")
-        for letter, option in item.options.items():
+        for letter, option in options.items():
             if letter != item.answer and normalize(option) in clause:
                 problems.append(f"干扰项 {letter} 也出现在原条款中")
     if item.type is QuizType.MULTI:
-        for letter, option in item.options.items():
+        for letter, option in options.items():
             if letter in item.answer and normalize(option) not in quote:
                 problems.append(f"答案 {letter} 不在引文中")
             if letter not in item.answer and normalize(option) in clause:
@@ -841,7 +844,7 @@ def single_change(item: QuizItem) -> bool:
     return len(changes) >= 1 and max(op[2] - op[1] for op in changes) <= 12 and _one_region(changes)
 
 
-def _one_region(changes: list[tuple[str, int, int, int, int]]) -> bool:
+def _one_region(changes: Sequence[tuple[str, int, int, int, int]]) -> bool:
     # a figure 60 → 45 diffs as two touching edits; one region means all edits lie within a few characters
     return changes[-1][2] - changes[0][1] <= 12
 
@@ -869,9 +872,10 @@ def quiz_checks(items: Iterable[QuizItem], corpus: Corpus, newest_years: int = 3
     problems = [check_item(item, corpus) for item in items]
     singles = [item for item in items if item.type is QuizType.SINGLE]
     distractors = [
-        same_category(item.options[item.answer], option)
+        same_category(options[item.answer], option)
         for item in singles
-        for letter, option in item.options.items()
+        if (options := item.options or {}) and item.answer in options
+        for letter, option in options.items()
         if letter != item.answer
     ]
     multi_counts = {len(item.answer) for item in items if item.type is QuizType.MULTI}

@@ -42,6 +42,7 @@ class Baselines:
             self._chunk_store, self._chunk_clauses = self._chunks()
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
+        assert self.embeddings is not None  # only called when there is a dense model
         if self.cache is not None:
             return self.cache.embed(texts, self.embeddings)
         return np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
@@ -70,11 +71,13 @@ class Baselines:
         return [(self.ids[i],) for i in np.argsort(-scores)[:k]]
 
     def dense_ranking(self, question: str, k: int = 10) -> list[tuple[str, ...]]:
+        assert self.embeddings is not None
         query = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         scores = self.clause_vectors @ query
         return [(self.ids[i],) for i in np.argsort(-scores)[:k]]
 
     def langchain_ranking(self, question: str, k: int = LANGCHAIN_TOP) -> list[tuple[str, ...]]:
+        assert self.embeddings is not None
         ids, _ = self._chunk_store.scores_by_vector(self.embeddings.embed_query(question), k)
         return [tuple(self._chunk_clauses[int(i)]) for i in ids]
 

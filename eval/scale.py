@@ -120,7 +120,7 @@ def run_scale(scale: int, dense: str, set_path: Path, as_json: bool) -> int:
         build(settings)
         Assistant.open(settings).retriever.search(items[0].question)
         remove_one_s = time.perf_counter() - started
-    result = {
+    figures = {
         "scale": scale,
         "backend": "faiss",
         "dense": dense,
@@ -137,8 +137,8 @@ def run_scale(scale: int, dense: str, set_path: Path, as_json: bool) -> int:
         "questions": len(items),
     }
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(figures, ensure_ascii=False))
     else:
-        for name, value in result.items():
+        for name, value in figures.items():
             print(f"{name:<18} {value}")
     return 0

@@ -141,7 +141,7 @@ def segment_clauses(
             continue
         marker = match_marker(line)
         if marker is not None and sequence.accept(marker):
-            while stack and stack[-1].marker.level >= marker.level:
+            while stack and stack[-1].marker is not None and stack[-1].marker.level >= marker.level:
                 stack.pop()
             parent = stack[-1] if stack else None
             if parent is not None:

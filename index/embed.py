@@ -207,7 +207,7 @@ def train_corpus_static(
     try:
         from sentence_transformers.sentence_transformer.modules import StaticEmbedding
     except ImportError:  # sentence-transformers < 6
-        from sentence_transformers.models import StaticEmbedding
+        from sentence_transformers.models import StaticEmbedding  # type: ignore[no-redef]
 
     random.seed(seed)
     torch.manual_seed(seed)

@@ -281,8 +281,9 @@ def _with_year_and_issuer(
     inferred: list[str] = []
     year = _year_from_title(front.title)
     # then the 文号's year, then the date's: a body names many years (到2035年, 比2008年下降)
-    if year is None and front.doc_number:
-        year = int(_DOC_NUMBER.search(front.doc_number).group("year"))
+    numbered = _DOC_NUMBER.search(front.doc_number) if year is None and front.doc_number else None
+    if numbered is not None:
+        year = int(numbered.group("year"))
         inferred.append("year")
     meta = front.meta or {}
     if front.date is None and meta.get("written") and find_date(meta["written"]):
@@ -419,7 +420,9 @@ def _read_front(front_lines: Sequence[str], end_lines: Sequence[str]) -> _Front:
             and (at_start.end() == len(line.strip("（）()")) or "：" in line or ":" in line)
         ):
             # alone on its line, or at the head of the addressee line (卫城管函发〔2018〕27号局机关各科室：)
-            front.doc_number, front.doc_prefix = canonical_doc_number(at_start.group())
+            canonical = canonical_doc_number(at_start.group())
+            if canonical is not None:
+                front.doc_number, front.doc_prefix = canonical
         damaged = _DAMAGED_DOC_NUMBER.match(line)
         if damaged and front.doc_number is None:
             front.damaged_numbers += (line,)

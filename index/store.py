@@ -104,7 +104,8 @@ def source_files(source_dir: Path) -> tuple[list[Path], list[Path]]:
     """Supported notice files of a folder, and the other files found there."""
     if not source_dir.is_dir():
         raise IndexNotReady(f"找不到通知文件夹：{source_dir}")
-    files, others = [], []
+    files: list[Path] = []
+    others: list[Path] = []
     for path in sorted(source_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
@@ -200,13 +201,22 @@ def _unique_notice(notice: Notice, clauses: list[Clause], used: set[str]) -> tup
     if new_id == notice.notice_id:
         return notice, clauses
 
-    def renamed(clause_id: str | None) -> str | None:
-        return None if clause_id is None else new_id + clause_id[len(notice.notice_id) :]
+    def renamed(clause_id: str) -> str:
+        return new_id + clause_id[len(notice.notice_id) :]
 
     clauses = [
-        replace(c, clause_id=renamed(c.clause_id), notice_id=new_id, parent_id=renamed(c.parent_id)) for c in clauses
+        replace(
+            c,
+            clause_id=renamed(c.clause_id),
+            notice_id=new_id,
+            parent_id=None if c.parent_id is None else renamed(c.parent_id),
+        )
+        for c in clauses
     ]
-    anomalies = tuple(replace(a, notice_id=new_id, clause_id=renamed(a.clause_id)) for a in notice.anomalies)
+    anomalies = tuple(
+        replace(a, notice_id=new_id, clause_id=None if a.clause_id is None else renamed(a.clause_id))
+        for a in notice.anomalies
+    )
     return replace(notice, notice_id=new_id, anomalies=anomalies), clauses
 
 
