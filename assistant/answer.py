@@ -46,6 +46,11 @@ _OUTCOME = re.compile(
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
 _TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
 _FRAGMENT = re.compile(r"(?<=[，,；;：:])")
+# what makes a fragment a requirement rather than a case or a topic: a modal or an action verb
+_REQUIRES = re.compile(
+    r"要|必须|应当|应|须|不得|严禁|禁止|确保|实现|开展|加强|推进|推动|落实|建立|健全|完善|制定|组织|严格|做到|达到|实行|"
+    r"实施|强化|深化|提升|加快|督促|指导|配备|建成|完成|纳入|列入|予以|依法"
+)
 _ORDINAL = re.compile(r"[一两二三四五六七八九十]+级|[一二三四五六七八九十]+是|第[一二三四五六七八九十\d]+")
 # A second clause is quoted too when its best sentence scores at least this share of the first's.
 _SECOND_QUOTE = 0.8
@@ -210,6 +215,13 @@ class Extractor:
         if position > 0 and _says_little(best_fragment):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
             best_fragment = fragments[position - 1] + best_fragment
+        elif (
+            position + 1 < len(fragments)
+            and not _REQUIRES.search(best_fragment)
+            and _REQUIRES.search(fragments[position + 1])
+        ):
+            # "省内发生的重大以上事故，" only sets the case; the requirement is the fragment after it
+            best_fragment = best_fragment + fragments[position + 1]
         sentence = trim_quote(sentence, best_fragment)
         fragment = _plain(best_fragment)
         if len(normalize(fragment)) < 6:
