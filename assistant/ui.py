@@ -382,14 +382,15 @@ def build_ui(library: Library):
                     with gr.Row():
                         send = gr.Button("提问", variant="primary", elem_id="send")
                         clear = gr.Button("新对话")
-                    gr.Examples(EXAMPLES, inputs=question, label="示例问题")
-                    with gr.Row():
-                        issuer = gr.Dropdown(issuers, value=ALL, label="发文机关")
-                        level = gr.Dropdown(levels, value=ALL, label="层级")
-                        year = gr.Dropdown(years, value=ALL, label="年度")
+                # on a phone the columns stack: the citation cards come right after the answer, before examples
                 with gr.Column(scale=2):
                     cards = gr.HTML(label="引文出处", elem_id="cards")
                     copy_text = gr.Textbox(label="复制回答（含出处）", lines=6, buttons=["copy"], interactive=False)
+            with gr.Row():
+                issuer = gr.Dropdown(issuers, value=ALL, label="发文机关")
+                level = gr.Dropdown(levels, value=ALL, label="层级")
+                year = gr.Dropdown(years, value=ALL, label="年度")
+            gr.Examples(EXAMPLES, inputs=question, label="示例问题")
             inputs = [question, chat, turns, issuer, level, year]
             outputs = [chat, turns, cards, copy_text, question]
             send.click(respond, inputs, outputs)

@@ -148,6 +148,21 @@ def test_ask_and_follow_up_show_citation_cards(page) -> None:
     page.screenshot(path=str(SHOTS / "2-follow-up.png"), full_page=True)
 
 
+def test_on_a_phone_the_cards_follow_the_answer(page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        _ask(page, "大同对燃气有什么要求？")
+        page.wait_for_function("document.querySelector('#cards').innerText.includes('同政发')", timeout=60_000)
+        send, cards, examples = (
+            page.locator(selector).first.bounding_box()["y"] for selector in ("#send", "#cards", "text=示例问题")
+        )
+        # stacked in reading order: the question, then the citations, then the examples and filters
+        assert send < cards < examples
+        page.screenshot(path=str(SHOTS / "8-phone.png"), full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+
+
 def test_another_user_does_not_see_this_conversation(page, app_url) -> None:
     other = page.context.browser.new_context().new_page()
     other.goto(app_url)
