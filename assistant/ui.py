@@ -9,6 +9,7 @@ session (`gr.State`); requests queue.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -265,7 +266,7 @@ def build_ui(library: Library):
 
     def run_eval(progress=gr.Progress()):  # noqa: B008 (Gradio injects progress through the default)
         from eval.cli import DEFAULT_SET
-        from eval.report import kind_label, markdown_summary, verdict_text, write_html
+        from eval.report import kind_label, markdown_comparison, markdown_summary, verdict_text, write_html
         from eval.run import missing_notices, run_suite
         from eval.schema import load_set
 
@@ -290,7 +291,15 @@ def build_ui(library: Library):
                 f"\n\n⚠ 评测集用到的通知不在当前文件库中：{named}。这些题因文件库缺少原文而记为未通过，"
                 "并非助手答错；恢复这些通知后再评测。"
             )
-        return markdown_summary(report) + f"\n\n**{status}**", failing, str(path)
+        # the previous run of this library, to say what got better or worse
+        last = library.folder / ".eval-summary.json"
+        try:
+            comparison = "\n\n" + markdown_comparison(json.loads(last.read_text(encoding="utf-8")), report.summary)
+        except (OSError, ValueError):
+            comparison = "\n\n（首次评测，下次评测时将与本次比较各项指标。）"
+        with contextlib.suppress(OSError):
+            last.write_text(json.dumps(report.summary, ensure_ascii=False), encoding="utf-8")
+        return markdown_summary(report) + f"\n\n**{status}**" + comparison, failing, str(path)
 
     def who(request: gr.Request | None) -> str:
         client = getattr(request, "client", None)

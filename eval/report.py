@@ -136,6 +136,38 @@ def markdown_summary(report: Report) -> str:
     return "\n".join(lines)
 
 
+# lower is better for these; higher for every other summary row
+_LOWER_IS_BETTER = {"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"}
+# changes smaller than this are noise (latency: 10 %)
+_SAME = 0.0005
+
+
+def compare_summaries(previous: dict[str, float], current: dict[str, float]) -> list[tuple[str, float, float, str]]:
+    """(metric, before, now, 更好/更差/不变) for every summary row both runs have, in the table's order."""
+    rows = []
+    for key, label in SUMMARY_ROWS:
+        if key not in previous or key not in current:
+            continue
+        before, now = float(previous[key]), float(current[key])
+        margin = 0.1 * abs(before) if key.startswith("latency") else _SAME
+        if abs(now - before) <= margin:
+            verdict = "不变"
+        else:
+            verdict = "更好" if (now < before) == (key in _LOWER_IS_BETTER) else "更差"
+        rows.append((label, before, now, verdict))
+    return rows
+
+
+def markdown_comparison(previous: dict[str, float], current: dict[str, float]) -> str:
+    rows = compare_summaries(previous, current)
+    changed = [row for row in rows if row[3] != "不变"]
+    if not changed:
+        return "与上次评测相比：各项指标不变。"
+    lines = ["与上次评测相比有变化的指标：", "", "| 指标 | 上次 | 本次 | 变化 |", "|---|---|---|---|"]
+    lines += [f"| {label} | {before:.3f} | {now:.3f} | {verdict} |" for label, before, now, verdict in changed]
+    return "\n".join(lines)
+
+
 _FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 

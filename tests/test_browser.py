@@ -287,6 +287,7 @@ def test_run_the_evaluation(page) -> None:
     summary = page.locator("#eval-summary").inner_text()
     # every quote shown verbatim and every citation valid, as the suite run from the command line reports
     assert re.search(r"引文原文一致率\s*1\.000", summary) and re.search(r"引用有效率\s*1\.000", summary)
+    assert "首次评测" in summary or "与上次评测相比" in summary
     page.screenshot(path=str(SHOTS / "6-eval.png"), full_page=True)
 
 

@@ -48,3 +48,15 @@ def test_key_facts_and_sentences_are_chinese_aware() -> None:
     assert metrics.key_fact_coverage("年底前再建成 130 座", ["130座", "6座"]) == 0.5
     assert metrics.key_fact_coverage("任何回答", []) is None
     assert metrics.sentences("第一句。第二句；第三句！") == ["第一句。", "第二句；", "第三句！"]
+
+
+def test_a_run_is_compared_with_the_previous_one_metric_by_metric() -> None:
+    from eval.report import compare_summaries, markdown_comparison
+
+    before = {"gold_cited": 0.95, "false_refusal_rate": 0.05, "latency_p95_ms": 30.0, "mrr": 0.9}
+    now = {"gold_cited": 0.97, "false_refusal_rate": 0.08, "latency_p95_ms": 31.0, "mrr": 0.9}
+    verdicts = {label: verdict for label, _, _, verdict in compare_summaries(before, now)}
+    assert verdicts["引用含标准条款"] == "更好" and verdicts["误拒率"] == "更差"
+    assert verdicts["时延 p95 (ms)"] == "不变" and "标准条款平均排位得分（MRR）" in verdicts  # within noise / equal
+    table = markdown_comparison(before, now)
+    assert "误拒率 | 0.050 | 0.080 | 更差" in table and "MRR" not in table
