@@ -187,7 +187,10 @@ class ScopeReader:
                 return replace(
                     scope,
                     notice_ids=(),
-                    out_of_scope=f"问题问的是{named}的通知，但筛选条件（{filters.describe()}）把它排除了，请清除或修改筛选条件",
+                    out_of_scope=(
+                        f"问题问的是{named}的通知，但筛选条件（{filters.describe()}）把它排除了：要看{named}的规定，"
+                        f"请清除筛选条件；要看筛选条件下的规定，请去掉问题里的地名或年份再问"
+                    ),
                 )
             return replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{named}的通知")
         restricted = bool(scope.issuers or scope.years or filters != Filters())
