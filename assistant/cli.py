@@ -153,21 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "diff":
         from assistant.diff import DiffError, diff, render
-        from index.store import build, load
 
-        settings = Settings(**_locations(args))
-        build(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
         try:
-            result = diff(load(settings), args.before, args.after)
+            compared = diff(_corpus(args), args.before, args.after)
         except DiffError as error:
             print(f"错误：{error}", file=sys.stderr)
             return 2
-        print(
-            json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
-            if args.json
-            else render(result, None if args.all else 20)
-        )
-        return 0
+        return _report(compared, args, render(compared, None if args.all else 20))
     if args.command == "tasks":
         return _tasks(args)
     if args.command == "align":
@@ -200,32 +192,35 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _align(args) -> int:
-    from assistant.align import AlignError, align, render_alignment
+def _corpus(args):
+    """The library's clauses, brought up to date first (no search index or model is needed for them)."""
     from index.store import build, load
 
     settings = Settings(**_locations(args))
     build(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    return load(settings)
+
+
+def _report(result, args, text: str) -> int:
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json else text)
+    return 0
+
+
+def _align(args) -> int:
+    from assistant.align import AlignError, align, render_alignment
+
     try:
-        result = align(load(settings), args.lower, args.higher)
+        aligned = align(_corpus(args), args.lower, args.higher)
     except AlignError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
-    print(
-        json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
-        if args.json
-        else render_alignment(result, None if args.all else 10)
-    )
-    return 0
+    return _report(aligned, args, render_alignment(aligned, None if args.all else 10))
 
 
 def _tasks(args) -> int:
     from assistant.ledger import LedgerError, ledger, ledger_table, level_from, notices_without_units, write_ledger_xlsx
-    from index.store import build, load
 
-    settings = Settings(**_locations(args))
-    build(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
-    corpus = load(settings)
+    corpus = _corpus(args)
     try:
         rows = ledger(corpus, args.unit, args.notice, level_from(args.level))
     except LedgerError as error:

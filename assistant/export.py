@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant.quiz import DIFFICULTY_LABELS, TYPE_LABELS, Difficulty, QuizItem, QuizType
 
@@ -142,22 +143,39 @@ def bank_rows(items: Sequence[QuizItem]) -> list[list[object]]:
 
 
 def write_xlsx(items: Sequence[QuizItem], path: Path) -> None:
+    write_sheet(path, "题库", BANK_COLUMNS, bank_rows(items), _WIDTHS)
+
+
+def write_sheet(
+    path: Path,
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[int],
+    date_column: int | None = None,
+) -> None:
+    """One sheet people keep working in: bold frozen header, wrapped text, column widths, an optional date column
+    (0-based) formatted as a date, and filters when it has one."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "题库"
-    sheet.append(BANK_COLUMNS)
+    sheet.title = title
+    sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in bank_rows(items):
-        sheet.append(row)
-    for index, width in enumerate(_WIDTHS, 1):
+    for row in rows:
+        sheet.append(list(row))
+    for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if date_column is not None:
+            line[date_column].number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
+    if date_column is not None:
+        sheet.auto_filter.ref = sheet.dimensions
     book.save(path)

@@ -395,25 +395,8 @@ def ledger_table(rows: Sequence[LedgerRow]) -> list[list[str]]:
 
 
 def write_ledger_xlsx(rows: Sequence[LedgerRow], path: Path) -> None:
-    """A workbook a cadre keeps working in: one row per task, wrapped text, the header frozen, a date column."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    """A workbook a cadre keeps working in: one row per task, the deadline as a real date, filters on."""
+    from assistant.export import write_sheet
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "任务台账"
-    sheet.append(LEDGER_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row, values in zip(rows, ledger_table(rows), strict=True):
-        sheet.append([*values[:4], row.deadline, *values[5:]])
-    for index, width in enumerate(_WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        line[4].number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    book.save(path)
+    values = [[*shown[:4], row.deadline, *shown[5:]] for row, shown in zip(rows, ledger_table(rows), strict=True)]
+    write_sheet(path, "任务台账", LEDGER_COLUMNS, values, _WIDTHS, date_column=4)

@@ -122,8 +122,7 @@ class Retriever:
         return found
 
     def _clause_text(self, index: int) -> str:
-        clause = self.clauses[index]
-        return normalize(" ".join(clause.headings) + clause.text).lower()
+        return normalize(clause_search_text(self.clauses[index])).lower()
 
     @cached_property
     def idf(self) -> dict[str, float]:

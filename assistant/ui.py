@@ -322,19 +322,18 @@ def build_ui(library: Library):
             gr.update(choices=year_choices),
         )
 
-    def undo(request: gr.Request, progress=gr.Progress()):  # noqa: B008
+    def library_action(action, request, progress):
         try:
-            message = library.undo(progress=lambda m: progress(0.5, desc="更新索引"), who=who(request))
+            message = action(progress=lambda m: progress(0.5, desc="更新索引"), who=who(request))
         except (ReadError, ValueError, OSError) as error:
             message = f"⚠ {error}"
         return after_change(message)
 
+    def undo(request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        return library_action(library.undo, request, progress)
+
     def restore(request: gr.Request, progress=gr.Progress()):  # noqa: B008
-        try:
-            message = library.restore_bundled(progress=lambda m: progress(0.5, desc="更新索引"), who=who(request))
-        except (ReadError, ValueError, OSError) as error:
-            message = f"⚠ {error}"
-        return after_change(message)
+        return library_action(library.restore_bundled, request, progress)
 
     def upload(file, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         if file is None:

@@ -14,6 +14,7 @@ from assistant.cli import filters_from_json
 from assistant.core import Assistant, InputError, user_turns
 from assistant.verify import check_citation
 from eval import metrics
+from eval.matching import ledger_metrics, pair_metrics
 from eval.schema import EvalItem, GoldMatch
 
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
@@ -170,18 +171,6 @@ def missing_notices(items, corpus) -> dict[str, int]:
         for notice_id in gone:
             missing[notice_id] = missing.get(notice_id, 0) + 1
     return dict(sorted(missing.items()))
-
-
-def ledger_metrics(corpus) -> dict[str, float]:
-    from eval.matching import ledger_metrics as measure
-
-    return measure(corpus)
-
-
-def pair_metrics() -> dict[str, float]:
-    from eval.matching import pair_metrics as measure
-
-    return measure()
 
 
 def quiz_summary(assistant: Assistant) -> dict[str, float]:
