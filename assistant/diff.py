@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.facts import DEADLINE, FIGURE, FREQUENCY, is_heading_only, is_note, sentences_of, tidy
 from index.clauses import strip_marker
-from index.normalize import normalize
+from index.normalize import is_verbatim, normalize
 from index.store import Corpus
 
 # same requirement: masked wording at least this close; identical text (after normalization) is unchanged
@@ -85,6 +85,8 @@ def requirements(corpus: Corpus, notice_id: str) -> list[Side]:
         for sentence in sentences_of(clause.text):
             plain = normalize(strip_marker(sentence))
             if len(plain) < 8 or is_heading_only(sentence, clause) or is_note(sentence):
+                continue
+            if not is_verbatim(sentence, clause.text):  # every side is shown as a quote: never one not in the clause
                 continue
             sides.append(Side(clause.clause_id, clause.path_label, sentence))
     return sides

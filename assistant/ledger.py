@@ -310,6 +310,8 @@ def ledger(
             if level is not None and unit_level(assignment.unit, notice) is not level:
                 continue
             task = task_text(clause, responsibility)
+            if not is_verbatim(task, clause.text):  # the task is shown as a quote: never one not in the clause
+                continue
             deadline, deadline_text = deadline_of(task, notice.year)
             # a year (2025年) dates the task; it is not a target figure
             figures = tuple(
