@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from assistant.facts import is_note
 from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.slots import asked_unit as unit_asked
-from assistant.slots import figure_in
+from assistant.slots import counted_spellings, figure_in, may_ask_places, states_count
 from assistant.types import Answer, Citation, Mode, QuestionType
 from index.clauses import strip_marker
+from index.metadata import mentions_place
 from index.normalize import normalize
 from index.passages import split_sentences
 from index.records import Clause, Notice, Responsibility
@@ -33,7 +34,8 @@ _DEADLINE = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几月|截止|期限|多长时间|多久|时限|最晚|最迟|哪年|什么时间|多少天|几天内|"
     r"多少小时|几个小时|几小时"
 )
-_COUNT = re.compile(r"多少|几|比例|百分|覆盖率|多大|多长|多高|多远")
+# 哪几个/哪几种 ask which, not how many
+_COUNT = re.compile(r"多少|(?<!哪)几|比例|百分|覆盖率|多大|多长|多高|多远")
 _CONSEQUENCE = re.compile(
     r"会怎样|会怎么样|会咋|咋处理|怎么处理|如何处理|咋办|怎么办|后果|怎么处罚|咋处罚|怎么罚|咋罚|罚不罚|会被|"
     r"受什么|承担什么|追究什么|怎么追责|咋追责|什么处分|怎么惩"
@@ -51,6 +53,10 @@ _REQUIRES = re.compile(
     r"要|必须|应当|应|须|不得|严禁|禁止|确保|实现|开展|加强|推进|推动|落实|建立|健全|完善|制定|组织|严格|做到|达到|实行|"
     r"实施|强化|深化|提升|加快|督促|指导|配备|建成|完成|纳入|列入|予以|依法"
 )
+# 安全生产制度，即…制度、…制度: the fragment names a list that the next one spells out
+_SPELLS_OUT = re.compile(r"\s*(即|包括|主要是|分别是|分别为|具体是|具体为)")
+# a clause ranked below the first leads when it states the asked figure or date and scores at least this share
+_FACT_OVER_RANK = 0.5
 _ORDINAL = re.compile(r"[一两二三四五六七八九十]+级|[一二三四五六七八九十]+是|第[一二三四五六七八九十\d]+")
 # A second clause is quoted too when its best sentence scores at least this share of the first's.
 _SECOND_QUOTE = 0.8
@@ -197,13 +203,47 @@ class Extractor:
     def pick(
         self, hit: Hit, clause: Clause, search_text: str, kind: QuestionType, asked_unit: str | None = None
     ) -> Pick:
+        """The clause's best sentence and the fragment of it that carries the point."""
+        return self._pick(
+            hit, clause, search_text, kind, asked_unit, self.sentence_scores(clause, search_text, kind, asked_unit)
+        )
+
+    def pick_stating(
+        self,
+        hit: Hit,
+        clause: Clause,
+        search_text: str,
+        kind: QuestionType,
+        asked_unit: str | None = None,
+        counted: Sequence[str] = (),
+    ) -> Pick | None:
+        """Like `pick`, among the sentences that state the asked figure (of the `counted` thing) or date; None when
+        none does."""
+        scored = [
+            item
+            for item in self.sentence_scores(clause, search_text, kind, asked_unit)
+            if _states_asked(item[2], kind, asked_unit, counted)
+        ]
+        return self._pick(hit, clause, search_text, kind, asked_unit, scored) if scored else None
+
+    def _pick(
+        self,
+        hit: Hit,
+        clause: Clause,
+        search_text: str,
+        kind: QuestionType,
+        asked_unit: str | None,
+        scored: list[tuple[float, int, str]],
+    ) -> Pick:
         weights = self._weights(search_text)
-        scored = self.sentence_scores(clause, search_text, kind, asked_unit)
         score, _, sentence = max(scored, key=lambda item: (item[0], -item[1]))
         fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
         # "森林草原火灾：" labels what follows; it is never the answer itself
         fragments = [f for f in fragments if not f.rstrip().endswith(("：", ":"))] or fragments
         factual = _factual(fragments, kind, asked_unit)
+        if not factual and may_ask_places(search_text):
+            # 在哪几个地方建: the fragment that names the places
+            factual = [f for f in fragments if mentions_place(normalize(f))]
         # for 多少/什么时候/会怎样 the lead must carry the figure, the date or the outcome, whatever else scores higher
         if kind is QuestionType.CONSEQUENCE and factual:
             best_fragment = factual[-1]  # "对…的，移送司法机关追究刑事责任": the outcome follows its condition
@@ -215,12 +255,12 @@ class Extractor:
         if position > 0 and _says_little(best_fragment):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
             best_fragment = fragments[position - 1] + best_fragment
-        elif (
-            position + 1 < len(fragments)
-            and not _REQUIRES.search(best_fragment)
-            and _REQUIRES.search(fragments[position + 1])
+        elif position + 1 < len(fragments) and (
+            _SPELLS_OUT.match(fragments[position + 1])
+            or (not _REQUIRES.search(best_fragment) and _REQUIRES.search(fragments[position + 1]))
         ):
-            # "省内发生的重大以上事故，" only sets the case; the requirement is the fragment after it
+            # "省内发生的重大以上事故，" only sets the case, and "安全生产制度，" names a list the next fragment spells
+            # out ("即…制度、…制度"): the answer is the fragment after it
             best_fragment = best_fragment + fragments[position + 1]
         sentence = trim_quote(sentence, best_fragment)
         fragment = _plain(best_fragment)
@@ -401,10 +441,20 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
         chosen = sorted(best.values(), key=lambda p: -p.score)[:4]
         return sorted(chosen, key=lambda p: (p.notice.year, order[p.notice.notice_id]))
     unit = unit_asked(retrieval.question)
-    candidates = [extractor.pick(hit, hit.clause, retrieval.search_text, kind, unit) for hit in retrieval.hits[:3]]
+    hits = retrieval.hits[:3]
+    candidates = [extractor.pick(hit, hit.clause, retrieval.search_text, kind, unit) for hit in hits]
     if not candidates:
         return []
     first = candidates[0]
+    counted = counted_spellings(retrieval.question, extractor.tokenizer.synonyms)
+    if not _states_asked(first.fragment, kind, unit, counted):
+        # 一个月查几次: the best clause's best sentence states no count; the best sentence that does, in the first
+        # clauses, leads when it scores near enough ("每月至少检查两次" in the second clause)
+        stating = [extractor.pick_stating(hit, hit.clause, retrieval.search_text, kind, unit, counted) for hit in hits]
+        options = [p for p in stating if p is not None and p.score >= _FACT_OVER_RANK * first.score]
+        if options:
+            first = max(options, key=lambda p: p.score)
+            candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
     picks.append(first)
     # a second sentence of the same clause that scores nearly as well often holds the rest of the answer
     ranked = sorted(
@@ -417,6 +467,18 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
         if first.score > 0 and other.score >= _SECOND_QUOTE * first.score and len(picks) < 3:
             picks.append(other)
     return picks
+
+
+def _states_asked(text: str, kind: QuestionType, unit: str | None, counted: Sequence[str] = ()) -> bool:
+    """Whether `text` states the figure (of the `counted` thing) or date asked for (any text does for other kinds
+    of question)."""
+    if kind is QuestionType.COUNT:
+        if unit and counted:
+            return states_count(_without_ordinals(text, unit), unit, counted)
+        return _states_figure(text, unit)
+    if kind is QuestionType.DEADLINE:
+        return bool(_TIME.search(normalize(text)))
+    return True
 
 
 def answered(question: str, lead: str, citations: Sequence[Citation], mode: Mode, kind: QuestionType) -> Answer:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -29,7 +29,7 @@ from pydantic import ConfigDict
 from assistant.context import contextualize, strip_instructions
 from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
-from assistant.slots import asked_unit, asks_person_or_contact, asks_place, counted_thing, figure_in, mentions
+from assistant.slots import asked_unit, asks_person_or_contact, asks_place, counted_spellings, states_count
 from index.normalize import normalize
 from index.records import Clause, Level, Notice
 from index.search import SearchIndex, clause_search_text, retrievable
@@ -182,7 +182,7 @@ class Retriever:
         signals = (
             _signals(hits, dense[eligible], self._novel_share(query_tokens, context.search_text)) if hits else None
         )
-        ruled_out = _ruled_out(simplified, hits)
+        ruled_out = _ruled_out(simplified, hits, self.tokenizer.synonyms)
         covered = signals is not None and ruled_out is None and self.gate.admits(signals)
         reason = None if covered else ruled_out or "现有通知中没有与问题相符的内容"
         return Retrieval(
@@ -232,9 +232,23 @@ class Retriever:
         """
         normalized = normalize(search_text)
         sources = [term for term in self.tokenizer.synonyms if term in normalized] if by_rewrite else []
-        wanted = {t for t in query_tokens if not any(t in term for term in sources)}
+        # a term that also stands for itself (大模型 → 大模型) keeps its own words where the notices use them
+        rewrites = {
+            t
+            for term in sources
+            for word in self.tokenizer.synonyms[term]
+            for t in self.tokenizer(word)
+            if t in self.idf
+        }
+        wanted = {t for t in query_tokens if t in rewrites or not any(t in term for term in sources)}
         frame = self.tokenizer.frame_words(search_text) if any(t not in self.idf for t in wanted) else frozenset()
-        return {t: self.idf[t] if t in self.idf else self._unknown_idf(t in frame) for t in wanted}
+        return {t: self.idf[t] if t in self.idf else self._unknown_idf(self._frames(t, frame)) for t in wanted}
+
+    @staticmethod
+    def _frames(token: str, frame: frozenset[str]) -> bool:
+        # the search cut may split a tagged word (什儿 → 什, 儿); a verb with a result or direction (弄完, 拿来,
+        # 摆在) describes the asked action in everyday words, where a verb of its own (讨薪, 报销) names a topic
+        return token in frame or any(token in word for word in frame) or (len(token) == 2 and token[1] in _COMPLEMENTS)
 
     def _novel_share(self, query_tokens: Sequence[str], search_text: str) -> float:
         """Share of the question's word weight in words the notices never use that name a thing (工资, 医保)."""
@@ -296,9 +310,9 @@ class Retriever:
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
 
 
-def _ruled_out(question: str, hits: Sequence[Hit]) -> str | None:
+def _ruled_out(question: str, hits: Sequence[Hit], synonyms: Mapping[str, Sequence[str]]) -> str | None:
     """What the notices cannot say however well the question's words match: a figure in the asked unit, a person."""
-    if hits and _missing_figure(question, hits):
+    if hits and _missing_figure(question, hits, synonyms):
         return "通知中没有给出这个数字"
     if asks_person_or_contact(question):
         return "通知中不写具体人员和联系方式"
@@ -313,19 +327,17 @@ def _names_a_place(text: str) -> bool:
     return mentions_place(normalize(text))
 
 
-def _missing_figure(question: str, hits: Sequence[Hit]) -> bool:
+def _missing_figure(question: str, hits: Sequence[Hit], synonyms: Mapping[str, Sequence[str]]) -> bool:
     """``多少个编制``: no retrieved clause states a figure in the asked unit, so the notices do not give it."""
     unit = asked_unit(question)
     if unit is None:
         return False
-    pattern = figure_in(unit)
-    thing = counted_thing(question)
-    for hit in hits[:3]:
-        for fragment in re.split(r"[，,；;。]", normalize(hit.clause.text)):
-            # 几个/多少个 names no unit of its own: the figure must come with the thing counted
-            if pattern.search(fragment) and (thing is None or mentions(fragment, thing)):
-                return False
-    return True
+    spellings = counted_spellings(question, synonyms)
+    return not any(
+        states_count(fragment, unit, spellings)
+        for hit in hits[:3]
+        for fragment in re.split(r"[，,；;。]", normalize(hit.clause.text))
+    )
 
 
 def _signals(hits: Sequence[Hit], eligible_dense: np.ndarray, novel: float) -> Signals:
@@ -388,3 +400,7 @@ def open_retriever(settings: Settings, progress=lambda message: None, embeddings
     corpus = build(settings, progress).corpus
     index = ensure_search_index(settings, corpus, tokenizer, progress, embeddings)
     return Retriever(corpus, index, settings, tokenizer)
+
+
+# resultative and directional complements of everyday verbs (弄完, 拿来, 摆在, 搞好, 查出)
+_COMPLEMENTS = frozenset("完好来去在到上下出起掉住成")

@@ -8,6 +8,7 @@ asked unit is the answer, not a list number or another figure of the sentence).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 from index.normalize import normalize
 
@@ -28,6 +29,9 @@ _FIGURE = r"(?<!\d)(?!(?:19|20)\d{{2}}年)[\d一二两双三四五六七八九�
 
 # 几个/多少个 uses the general classifier: 1—2项 or 6座 answers it as well as 3个 does.
 _COUNTED = "项|座|名|次|处|条|家|人|个|支|所|起|台|辆|套|件|批|户|间|张|本|块|级|队|站|种|类|道|轮|场"
+_NUMERAL = r"(?<![\d一二两双三四五六七八九十])[\d一二两双三四五六七八九十]+"
+# Classifiers that count the same things: 几条职责 is answered by 11项职责, 几个人 by 3名.
+_SAME_COUNT = ("条|项|款", "名|人|位", "次|回|遍", "座|处|个", "支|队")
 # Notices name units, never persons, and give no telephone numbers or addresses.
 _PERSON_OR_CONTACT = re.compile(
     r"(局长|县长|市长|省长|书记|主任|科长|站长|队长|所长|负责人)(是谁|叫什么|叫啥|姓什么|姓啥|是哪位)|"
@@ -37,6 +41,7 @@ _PERSON_OR_CONTACT = re.compile(
 
 _ASKED_AGE = re.compile(r"多大年纪|多大岁数|多少岁|几岁|年龄")
 _ASKED_CLOCK = re.compile(r"几点钟?|什么时辰")
+_WHICH_PLACES = re.compile(r"哪(?:几个|些)(城市|县|市|地方|地市|市县)")
 # 在哪一项/在哪个文件 ask which item or document, not where
 _ASKED_PLACE = re.compile(
     r"在哪(?:里|儿)?(?![一些个项条款份篇])|哪个(城市|县|市|地方|位置|地点)|什么(地方|位置|地点)|地址|地点在"
@@ -57,7 +62,10 @@ def asked_unit(question: str) -> str | None:
     asked = _ASKED_FIGURE.search(text)
     if not asked:
         return None
-    return _COUNTED if asked.group(1) == "个" else re.escape(asked.group(1))
+    unit = asked.group(1)
+    if unit == "个":
+        return _COUNTED
+    return next((group for group in _SAME_COUNT if unit in group.split("|")), re.escape(unit))
 
 
 def counted_thing(question: str) -> str | None:
@@ -75,6 +83,23 @@ def counted_thing(question: str) -> str | None:
     return None
 
 
+def counted_spellings(question: str, synonyms: Mapping[str, Sequence[str]]) -> list[str]:
+    """What 几个/多少个 counts (`counted_thing`) and the notices' words for it (开车的 → 驾驶员); empty when the
+    question counts nothing named."""
+    thing = counted_thing(question)
+    if thing is None:
+        return []
+    return [thing, *(word for term, words in synonyms.items() if term in thing or thing in term for word in words)]
+
+
+def states_count(fragment: str, unit: str, spellings: Sequence[str]) -> bool:
+    """Whether `fragment` states a figure in `unit` of the thing counted: 6座 for 几座; for 几个司机 a figure with
+    司机 named (3名驾驶员) or written straight before it (双驾驶员)."""
+    if spellings and re.search(f"{_NUMERAL}(?:{'|'.join(map(re.escape, spellings))})", fragment):
+        return True
+    return bool(figure_in(unit).search(fragment)) and (not spellings or mentions(fragment, spellings[0]))
+
+
 def mentions(fragment: str, thing: str) -> bool:
     """Whether `fragment` names `thing` (any two characters of it in a row: 县里的专业指挥人员 ~ 县级专业指挥人员)."""
     return any(thing[i : i + 2] in fragment for i in range(len(thing) - 1))
@@ -88,6 +113,12 @@ def asks_person_or_contact(question: str) -> bool:
 def figure_in(unit: str) -> re.Pattern[str]:
     """A figure written in `unit`: 6座, 3—5名, 100%, 两个, 1.5万元."""
     return re.compile(_FIGURE.format(unit=unit))
+
+
+def may_ask_places(question: str) -> bool:
+    """在哪几个地方建/哪些市: a place may be the answer (or a kind of site: 重点盯哪些地方), so a fragment naming one
+    is preferred for the lead; unlike `asks_place` this never declares the question unanswered."""
+    return asks_place(question) or bool(_WHICH_PLACES.search(normalize(question)))
 
 
 def asks_place(question: str) -> bool:

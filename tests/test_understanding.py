@@ -114,6 +114,45 @@ def test_an_unknown_framing_word_weighs_less_than_an_unknown_topic_word(retrieve
     assert "好几回" not in retriever.idf and weights["好几回"] < weights["医保"] / 2
 
 
+def test_an_everyday_verb_with_a_complement_frames_where_a_verb_of_its_own_names_a_topic(retriever) -> None:
+    question = "普查啥时候要弄完？看病能报销吗？"
+    weights = retriever.word_weights(retriever.tokenizer.query(question), question)
+    assert {"弄完", "报销"}.isdisjoint(retriever.idf)
+    assert weights["弄完"] < weights["报销"] / 2 and weights["报销"] == max(retriever.idf.values())
+
+
+def test_a_term_that_stands_for_itself_keeps_its_words(retriever) -> None:
+    # 大模型 is listed as its own rewrite (so it stays one word); its words must still count towards coverage
+    question = "那个大模型叫啥？"
+    assert "大模型" in retriever.word_weights(retriever.tokenizer.query(question), question)
+    answer_retrieval = retriever.search("朔州那个大模型叫啥？")
+    assert answer_retrieval.covered and answer_retrieval.hits[0].clause.clause_id == "朔州市-2026/七.二十二"
+
+
+def test_a_count_in_a_classifier_of_the_same_kind_or_written_before_the_thing_is_given(assistant) -> None:
+    # 几条 is answered by 11项; 几个开车的 by 双驾驶员 (a figure straight before the notices' word for 司机)
+    items = assistant.ask("大同的企业主要负责人安全生产职责一共几条？")
+    assert not items.refused and "11项职责" in items.lead
+    drivers = assistant.ask("大同跑旅游的客车得配几个开车的？")
+    assert not drivers.refused and "双驾驶员" in drivers.lead
+
+
+def test_the_lead_comes_from_the_clause_that_states_the_asked_figure(assistant) -> None:
+    answer = assistant.ask("2018年负有监管职责的部门主要负责人一个月要去查几次安全？")
+    assert cited(answer)[0] == "山西省-2018/一.二" and "两次" in answer.lead
+
+
+def test_a_list_named_then_spelled_out_is_led_whole(assistant) -> None:
+    answer = assistant.ask("2009年省里要求落实哪些安全生产制度？")
+    assert cited(answer)[0] == "山西省-2009/六"
+    assert "联合执法制度" in answer.lead and "专项督查制度" in answer.lead
+
+
+def test_which_places_is_answered_by_the_fragment_naming_them(assistant) -> None:
+    answer = assistant.ask("2022年省级危险化学品救援队伍在哪几个市建设？")
+    assert cited(answer)[0] == "山西省-2022/五.19" and "晋中、临汾" in answer.lead
+
+
 @pytest.mark.parametrize(
     "question",
     ["化工园区规划要占地多少亩？", "村里的安全网格员一个月补助多少钱？", "企业安全总监的年薪是多少？"],
@@ -129,6 +168,7 @@ def test_a_figure_in_a_unit_no_clause_states_is_not_given(assistant, question) -
         ("覆盖率百分之多少", "%|％|成"),
         ("要占地多少亩", "亩"),
         ("朔州防洪重点是哪几条河", None),
+        ("安全职责一共几条", "条|项|款"),
     ],
 )
 def test_asked_unit(question, unit) -> None:
@@ -149,6 +189,7 @@ def test_asked_unit(question, unit) -> None:
         ("瞒报事故怎么处理？", QuestionType.CONSEQUENCE),
         ("没培训的工人能上岗不？", QuestionType.YES_NO),
         ("哪个文件提到了久安大模型？", QuestionType.WHICH_NOTICE),
+        ("救援队要在哪几个地方建？", QuestionType.REQUIREMENT),
     ],
 )
 def test_question_types_as_cadres_ask(question, kind) -> None:
