@@ -127,19 +127,6 @@ def _quiz(assistant, args) -> int:
     return 0
 
 
-def _filters(issuer: str | None, year: int | None, level: str | None) -> Filters | None:
-    if issuer is None and year is None and level is None:
-        return None
-    return Filters(issuer=issuer, year=year, level=Level(level) if level else None)
-
-
-def filters_from_json(data: object) -> Filters | None:
-    if not isinstance(data, dict):
-        return None
-    year = data.get("year")
-    return _filters(data.get("issuer"), int(year) if year is not None else None, data.get("level"))
-
-
 def _locations(args) -> dict:
     overrides = {}
     if args.source:
@@ -181,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.batch:
         return _batch(assistant, args.batch, InputError)
     try:
-        answer = assistant.ask(args.question, filters=_filters(args.issuer, args.year, args.level))
+        answer = assistant.ask(args.question, filters=Filters.of(args.issuer, args.year, args.level))
     except InputError as error:
         if args.json:
             print(json.dumps({"question": args.question, "error": str(error)}, ensure_ascii=False))
@@ -258,7 +245,7 @@ def _batch(assistant, path: Path, input_error) -> int:
             item = json.loads(line)
             if not isinstance(item, dict):
                 raise ValueError("每行应是一个 JSON 对象")
-            answer = assistant.ask(item.get("question"), item.get("history"), filters_from_json(item.get("filters")))
+            answer = assistant.ask(item.get("question"), item.get("history"), Filters.from_json(item.get("filters")))
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         except (ValueError, input_error) as error:
             failures += 1

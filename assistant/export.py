@@ -43,8 +43,7 @@ def answer_text(item: QuizItem) -> str:
 
 
 def source_text(item: QuizItem) -> str:
-    number = f"（{item.notice.doc_number}）" if item.notice.doc_number else ""
-    return f"{item.notice.issuer}{item.notice.year}年《{item.notice.display_title}》{number}"
+    return item.notice.reference(with_number=True)
 
 
 def paper_order(items: Sequence[QuizItem]) -> list[QuizItem]:

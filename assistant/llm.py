@@ -9,9 +9,12 @@ the clauses it cites; otherwise the extractive answer is returned, saying so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cache
+
+from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import answered, notice_citation
 from assistant.claims import QUOTE as _QUOTE
@@ -29,27 +32,33 @@ _MAX_REPLY_CHARS = 4000
 _MIN_PROSE_CHARS = 4
 
 
-def chat_model_from(settings: Settings):
+def chat_model_from(settings: Settings) -> BaseChatModel | None:
     """The configured chat model, or None when the assistant is to stay offline."""
     if settings.llm_provider is LLMProvider.NONE:
         return None
     if not settings.llm_model:
         raise ValueError("已设置 llm_provider，但没有设置 llm_model（ANQUAN_LLM_MODEL）")
-    if settings.llm_provider is LLMProvider.OPENAI:
-        try:
-            from langchain_openai import ChatOpenAI
-            from pydantic import SecretStr
-        except ImportError as error:
-            raise ImportError("使用 OpenAI 兼容接口需要安装 langchain-openai：pip install langchain-openai") from error
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-        return ChatOpenAI(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=SecretStr(key),
-            temperature=settings.llm_temperature,
-            timeout=settings.llm_timeout_s,
-            max_retries=0,  # a retry would double the wait a cadre sits through
-        )
+    return CHAT_PROVIDERS[settings.llm_provider](settings)
+
+
+def _openai(settings: Settings) -> BaseChatModel:
+    try:
+        from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
+    except ImportError as error:
+        raise ImportError("使用 OpenAI 兼容接口需要安装 langchain-openai：pip install langchain-openai") from error
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    return ChatOpenAI(
+        model=settings.llm_model,
+        base_url=settings.llm_base_url,
+        api_key=SecretStr(key),
+        temperature=settings.llm_temperature,
+        timeout=settings.llm_timeout_s,
+        max_retries=0,  # a retry would double the wait a cadre sits through
+    )
+
+
+def _ollama(settings: Settings) -> BaseChatModel:
     try:
         from langchain_ollama import ChatOllama
     except ImportError as error:
@@ -62,11 +71,19 @@ def chat_model_from(settings: Settings):
     )
 
 
+# One factory per provider (LangChain chat models); a new provider is one function and one entry here and in
+# `LLMProvider`. NONE has no entry: it means no chat model.
+CHAT_PROVIDERS: dict[LLMProvider, Callable[[Settings], BaseChatModel]] = {
+    LLMProvider.OPENAI: _openai,
+    LLMProvider.OLLAMA: _ollama,
+}
+
+
 def clause_block(retrieval: Retrieval) -> str:
     lines = []
     for number, hit in enumerate(retrieval.hits, 1):
         notice = hit.notice
-        lines.append(f"[{number}] {notice.issuer}{notice.year}年《{notice.display_title}》{hit.clause.path_label}")
+        lines.append(f"[{number}] {notice.reference(hit.clause.path_label)}")
         lines.append(hit.clause.text)
     return "\n".join(lines)
 

@@ -341,7 +341,7 @@ class QuizMaker:
         self, clause: Clause, quiz_type: QuizType, difficulty: Difficulty, rng: random.Random, focus: tuple[str, ...]
     ) -> QuizItem | None:
         notice = self.corpus.notice(clause.notice_id)
-        where = f"{notice.issuer}{notice.year}年《{notice.display_title}》{clause.path_label}"
+        where = notice.reference(clause.path_label)
         tags = {
             "topic": topic_of(clause),
             "notice_id": notice.notice_id,
@@ -735,7 +735,7 @@ def llm_items(chat_model, items: Sequence[QuizItem], corpus: Corpus, checker=Non
     template = load_prompt("quiz", {"quiz_type", "source", "quote"})
     result, dropped = [], 0
     for item in items:
-        source = f"{item.notice.issuer}{item.notice.year}年《{item.notice.display_title}》{item.path}"
+        source = item.notice.reference(item.path)
         try:
             reply = chat_model.invoke(template.format(quiz_type=item.type.value, source=source, quote=item.quote))
             text = reply.content if hasattr(reply, "content") else str(reply)

@@ -31,6 +31,21 @@ class Filters:
     year: int | None = None
     level: Level | None = None
 
+    @classmethod
+    def of(cls, issuer: str | None, year: int | None, level: str | None) -> Filters | None:
+        """Filters from optional values (CLI flags, UI dropdowns); None when nothing is restricted."""
+        if issuer is None and year is None and level is None:
+            return None
+        return cls(issuer=issuer, year=year, level=Level(level) if level else None)
+
+    @classmethod
+    def from_json(cls, data: object) -> Filters | None:
+        """Filters as written in a question set (``{"issuer": …, "year": …, "level": …}``)."""
+        if not isinstance(data, dict):
+            return None
+        year = data.get("year")
+        return cls.of(data.get("issuer"), int(year) if year is not None else None, data.get("level"))
+
     def describe(self) -> str:
         parts = [
             f"发文机关：{self.issuer}" if self.issuer else "",

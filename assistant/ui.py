@@ -132,12 +132,11 @@ def citation_cards(answer: Answer | None) -> str:
 
 
 def _filters(issuer: str | None, level: str | None, year: str | None) -> Filters | None:
-    issuer = None if not issuer or issuer == ALL else issuer
-    level_value = None if not level or level == ALL else Level(level)
-    year_value = None if not year or year == ALL else int(year)
-    if issuer is None and level_value is None and year_value is None:
-        return None
-    return Filters(issuer=issuer, year=year_value, level=level_value)
+    def chosen(value: str | None) -> str | None:
+        return None if not value or value == ALL else value
+
+    year_value = chosen(year)
+    return Filters.of(chosen(issuer), int(year_value) if year_value else None, chosen(level))
 
 
 def build_ui(library: Library):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.cli import filters_from_json
 from assistant.core import Assistant, user_turns
 from assistant.gate import LEXICAL_ONLY, Gate, Signals, fit
 from assistant.retrieve import RetrievalMode
+from assistant.scope import Filters
 from eval.schema import EvalItem
 
 SEMANTIC_FEATURES = ("coverage", "lexical", "dense_gap", "novel")
@@ -23,7 +23,7 @@ def gate_rows(assistant: Assistant, items: Sequence[EvalItem], mode: RetrievalMo
     rows = []
     for item in items:
         retrieval = assistant.retriever.search(
-            item.question, user_turns(item.history), filters_from_json(item.filters), mode=mode
+            item.question, user_turns(item.history), Filters.from_json(item.filters), mode=mode
         )
         # rows a rule decides (no notice for the place, a figure in a unit no clause states) never reach the gate
         if retrieval.signals is not None and not retrieval.scope.out_of_scope and retrieval.ruled_out is None:

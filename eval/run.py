@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.cli import filters_from_json
 from assistant.core import Assistant, InputError, user_turns
+from assistant.scope import Filters
 from assistant.verify import check_citation
 from eval import metrics
 from eval.matching import ledger_metrics, pair_metrics
@@ -44,7 +44,7 @@ def _retrieval_verdicts(ranking: Sequence[Sequence[str]], item: EvalItem) -> dic
 def evaluate_item(assistant: Assistant, item: EvalItem, baselines=None) -> dict[str, Any]:
     corpus = assistant.corpus
     turns = user_turns(item.history)
-    filters = filters_from_json(item.filters)
+    filters = Filters.from_json(item.filters)
     retrieval = assistant.retriever.search(item.question, turns, filters, k=10)
     ranking = [list(hit.clause_ids) for hit in retrieval.hits]
     started = time.perf_counter()

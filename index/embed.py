@@ -257,23 +257,50 @@ def train_corpus_static(
 
 
 def load_embeddings(model_name: str, model_dir: Path, tokenizer: Tokenizer, threads: int = 2) -> Embeddings | None:
-    """The configured model as LangChain `Embeddings` (None for ``none``); `model_dir` holds a corpus-static model."""
-    if model_name == DenseBackend.NONE:
-        return None
-    if model_name == DenseBackend.E5_SMALL:
-        return E5Embeddings(threads)
+    """The configured model as LangChain `Embeddings` (None for ``none``); `model_dir` holds a corpus-static model.
+
+    A name in `DENSE_BACKENDS` picks its loader; any other name is a sentence-transformers model folder."""
+    loader = DENSE_BACKENDS.get(model_name, _sentence_transformers_model(model_name))
+    return loader(model_dir, tokenizer, threads)
+
+
+def _no_dense(model_dir: Path, tokenizer: Tokenizer, threads: int) -> None:
+    return None
+
+
+def _e5_small(model_dir: Path, tokenizer: Tokenizer, threads: int) -> Embeddings:
+    return E5Embeddings(threads)
+
+
+def _corpus_static(model_dir: Path, tokenizer: Tokenizer, threads: int) -> Embeddings:
     st = _sentence_transformers()
-    if model_name == CORPUS_STATIC:
-        if not (model_dir / _PREPARE_FILE).exists():
-            raise EmbeddingError(f"语料内训练的向量模型不存在：{model_dir}（请重新运行 python -m index build）")
-        model = st.SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-        return SentenceEmbeddings(model, CorpusFeatures(tokenizer))
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        model = st.SentenceTransformer(model_name, device="cpu", local_files_only=True)
-    except Exception as error:
-        raise EmbeddingError(
-            f"无法离线加载向量模型 {model_name}：请把模型放到本机目录并把 ANQUAN_EMBEDDING_MODEL 设为该目录，"
-            f"或使用默认的 {CORPUS_STATIC}（{type(error).__name__}）"
-        ) from None
-    return SentenceEmbeddings(model)
+    if not (model_dir / _PREPARE_FILE).exists():
+        raise EmbeddingError(f"语料内训练的向量模型不存在：{model_dir}（请重新运行 python -m index build）")
+    model = st.SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+    return SentenceEmbeddings(model, CorpusFeatures(tokenizer))
+
+
+def _sentence_transformers_model(model_name: str) -> DenseLoader:
+    def load(model_dir: Path, tokenizer: Tokenizer, threads: int) -> Embeddings:
+        st = _sentence_transformers()
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            model = st.SentenceTransformer(model_name, device="cpu", local_files_only=True)
+        except Exception as error:
+            raise EmbeddingError(
+                f"无法离线加载向量模型 {model_name}：请把模型放到本机目录并把 ANQUAN_EMBEDDING_MODEL 设为该目录，"
+                f"或使用默认的 {DenseBackend.E5_SMALL}（{type(error).__name__}）"
+            ) from None
+        return SentenceEmbeddings(model)
+
+    return load
+
+
+# (folder of a corpus-trained model, tokenizer, threads) → LangChain `Embeddings`, or None for no dense side
+DenseLoader = Callable[[Path, Tokenizer, int], Embeddings | None]
+# One loader per named backend; a new backend is one function, one entry here and one `DenseBackend` member.
+DENSE_BACKENDS: dict[str, DenseLoader] = {
+    DenseBackend.NONE: _no_dense,
+    DenseBackend.E5_SMALL: _e5_small,
+    DenseBackend.CORPUS_STATIC: _corpus_static,
+}

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
 # Bounds on what a file may unpack to: a notice's .docx is a few MB at most, a PDF a few hundred pages.
 MAX_UNPACKED_BYTES = 100_000_000
 MAX_COMPRESSION_RATIO = 200
@@ -24,8 +24,8 @@ class ReadError(ValueError):
 def read_notice_file(path: Path, max_bytes: int) -> str:
     """Return the text of the notice file at `path`."""
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise ReadError(f"{path.name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 .txt、.docx、.pdf")
+    if suffix not in READERS:
+        raise ReadError(_unsupported(path.name, suffix))
     size = path.stat().st_size
     if size == 0:
         raise ReadError(f"{path.name}: 文件为空")
@@ -37,16 +37,12 @@ def read_notice_file(path: Path, max_bytes: int) -> str:
 def read_notice_bytes(data: bytes, name: str) -> str:
     """Return the text of a notice given as bytes; `name` picks the format."""
     suffix = Path(name).suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise ReadError(_unsupported(name, suffix))
     if not data:
         raise ReadError(f"{name}: 文件为空")
-    if suffix == ".docx":
-        text = _read_docx(data, name)
-    elif suffix == ".pdf":
-        text = _read_pdf(data, name)
-    elif suffix == ".txt":
-        text = decode_text(data, name)
-    else:
-        raise ReadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 .txt、.docx、.pdf")
+    text = reader(data, name)
     if not text.strip():
         raise ReadError(f"{name}: 文件中没有文字内容")
     return text
@@ -168,3 +164,12 @@ def _read_pdf(data: bytes, name: str) -> str:
     if not text.strip():
         raise ReadError(f"{name}: PDF 中没有可提取的文字（可能是扫描件，需要先做文字识别）")
     return text
+
+
+def _unsupported(name: str, suffix: str) -> str:
+    return f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 {'、'.join(READERS)}"
+
+
+# One reader per file type: (bytes, file name) → text, raising `ReadError`. A new format is one function and one entry.
+READERS: dict[str, Callable[[bytes, str], str]] = {".txt": decode_text, ".docx": _read_docx, ".pdf": _read_pdf}
+SUPPORTED_SUFFIXES = tuple(READERS)

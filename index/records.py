@@ -130,6 +130,11 @@ class Notice:
     def display_title(self) -> str:
         return self.title or f"{self.issuer}{self.year}年安全生产工作文件（原文无标题）"
 
+    def reference(self, clause_path: str = "", with_number: bool = False) -> str:
+        """How a citation names this notice: ``山西省人民政府2026年《…》（晋政发〔2026〕1号）三、（十一）``."""
+        number = f"（{self.doc_number}）" if with_number and self.doc_number else ""
+        return f"{self.issuer}{self.year}年《{self.display_title}》{number}{clause_path}"
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["inferred"] = list(self.inferred)

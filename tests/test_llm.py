@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.core import Assistant
@@ -59,3 +61,13 @@ def test_prompt_placeholders_are_checked(tmp_path) -> None:
     (tmp_path / "broken.txt").write_text("只有 {question}", encoding="utf-8")
     with pytest.raises(PromptError, match="占位符"):
         load_prompt("broken", {"question", "clauses"}, folder=tmp_path)
+
+
+def test_every_provider_and_dense_backend_has_one_registry_entry() -> None:
+    from assistant.llm import CHAT_PROVIDERS
+    from index.embed import DENSE_BACKENDS, DenseBackend, load_embeddings
+    from index.settings import LLMProvider
+
+    assert set(CHAT_PROVIDERS) == set(LLMProvider) - {LLMProvider.NONE}
+    assert set(DENSE_BACKENDS) == set(DenseBackend)
+    assert load_embeddings(DenseBackend.NONE, Path("unused"), tokenizer=None, threads=1) is None  # type: ignore[arg-type]

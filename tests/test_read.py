@@ -99,3 +99,12 @@ def test_oversized_file_is_refused(tmp_path: Path) -> None:
 def test_text_that_is_not_a_notice_is_refused() -> None:
     with pytest.raises(ValueError, match="没有找到编号条款"):
         parse_notices("这是一段普通文字，没有任何编号。\n第二行。", "plain.txt")
+
+
+def test_a_format_is_one_entry_in_the_reader_registry(monkeypatch) -> None:
+    from index import read
+
+    with pytest.raises(ReadError, match=r"不支持的文件类型 \.md"):
+        read_notice_bytes("一、总体要求".encode(), "要点.md")
+    monkeypatch.setitem(read.READERS, ".md", read.decode_text)
+    assert read_notice_bytes("一、总体要求".encode(), "要点.md") == "一、总体要求"
