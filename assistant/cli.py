@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.scope import Filters
@@ -164,11 +166,15 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(**_locations(args))
     from assistant.core import Assistant, InputError
 
+    started = time.perf_counter()
     assistant = Assistant.open(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    load_ms = round((time.perf_counter() - started) * 1000, 2)
     if args.batch:
         return _batch(assistant, args.batch, InputError)
     try:
         answer = assistant.ask(args.question, filters=Filters.of(args.issuer, args.year, args.level))
+        # a one-shot question pays for opening the indexes (and the models) too: the figures say so
+        answer = replace(answer, timings_ms={"load": load_ms, **answer.timings_ms})
     except InputError as error:
         if args.json:
             print(json.dumps({"question": args.question, "error": str(error)}, ensure_ascii=False))

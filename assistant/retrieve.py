@@ -370,8 +370,16 @@ class ClauseRetriever(BaseRetriever):
     k: int = 5
     filters: Filters | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        result = self.retriever.search(query, filters=self.filters, k=self.k)
+    def _get_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        filters: Filters | None = None,
+    ) -> list[Document]:
+        """Clauses for `query`; `k` and `filters` given to `invoke` override the retriever's own."""
+        result = self.retriever.search(query, filters=filters or self.filters, k=k or self.k)
         return [
             Document(
                 page_content=hit.clause.text,
