@@ -1,6 +1,6 @@
 """Start the web interface: ``anquan-app`` or ``python app.py`` (http://127.0.0.1:7860 by default).
 
-The first start builds the indexes (progress on the console); later starts load them.
+The page opens at once; on a first start the search index is built behind it, with its progress shown in the page.
 """
 
 from __future__ import annotations
@@ -70,8 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     from index.settings import Settings
 
     settings = Settings()
+    # the page opens at once; the search index (about two minutes on a first start) is built behind it, its
+    # progress shown in the page and on the console
     library = Library(
-        settings, settings.library_dir, progress=lambda message: print(message, file=sys.stderr, flush=True)
+        settings,
+        settings.library_dir,
+        progress=lambda message: print(message, file=sys.stderr, flush=True),
+        background=True,
     )
     app = build_ui(library).queue(default_concurrency_limit=2)
     try:

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from assistant.core import Assistant
-from index.read import SUPPORTED_SUFFIXES, ReadError, read_notice_bytes
+from index.read import SUPPORTED_SUFFIXES, ReadError, read_notice_bytes, unsupported_message
 from index.settings import Settings
 from index.store import Corpus
 
@@ -50,19 +50,69 @@ class Change:
 class Library:
     """The app's notice folder and the assistant built on it; replaced atomically after uploads and deletions."""
 
-    def __init__(self, settings: Settings, library_dir: Path, progress=lambda message: None, embeddings=None):
+    def __init__(
+        self,
+        settings: Settings,
+        library_dir: Path,
+        progress=lambda message: None,
+        embeddings=None,
+        background: bool = False,
+    ):
+        """Open the library's assistant; with `background`, only the clause index is built now (seconds) and the
+        search index (minutes on a first start) in a thread, its progress in `status`, so the app can show it."""
         self.base_settings = settings
         self.folder = library_dir
         self.embeddings = embeddings
         self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self.status = "正在准备"
+        self.failure: str | None = None
         if not self.folder.exists() or not any(self.folder.iterdir()):
             self.folder.mkdir(parents=True, exist_ok=True)
             self._copy_bundled()
         self.settings = settings.model_copy(update={"source_dir": self.folder})
-        self.assistant = Assistant.open(self.settings, progress, embeddings=embeddings)
+        self._clauses: Corpus | None = None
+        if background:
+            from index.store import build
+
+            self._clauses = build(self.settings, progress).corpus
+            threading.Thread(target=self._open, args=(progress,), daemon=True, name="library-open").start()
+        else:
+            self.assistant = Assistant.open(self.settings, progress, embeddings=embeddings)
+            self._ready.set()
+
+    def _open(self, progress) -> None:
+        def report(message: str) -> None:
+            self.status = plain_progress(message)
+            progress(message)
+
+        try:
+            with self._lock:
+                self.assistant = Assistant.open(self.settings, report, embeddings=self.embeddings)
+            self.status = "检索索引已就绪"
+        except Exception as error:  # shown in the page; the console has the traceback
+            self.failure = self.status = f"检索索引建立失败：{type(error).__name__}，请查看控制台信息后重新启动"
+            raise
+        finally:
+            self._ready.set()
+
+    @property
+    def ready(self) -> bool:
+        """Whether questions can be answered (the search index is loaded)."""
+        return self._ready.is_set() and self.failure is None
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        self._ready.wait(timeout)
+        return self.ready
+
+    def _require_ready(self) -> None:
+        if not self.ready:
+            raise ReadError(f"检索索引还在建立（{self.status}），请稍候再试")
 
     @property
     def corpus(self) -> Corpus:
+        if not self.ready and self._clauses is not None:
+            return self._clauses
         return self.assistant.corpus
 
     def _bundled_files(self) -> list[Path]:
@@ -112,11 +162,12 @@ class Library:
 
     def add(self, name: str, data: bytes, progress=lambda message: None, who: str = "命令行") -> str:
         """Check, then store and index an uploaded file; a bad file changes nothing."""
+        self._require_ready()
         if not _SAFE_NAME.match(name) or name in {".", ".."} or name.startswith("."):
             raise ReadError(f"文件名“{name}”不可用：不能含有路径（/ \\）或以点开头")
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
-            raise ReadError(f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 .txt、.docx、.pdf")
+            raise ReadError(unsupported_message(name, suffix))
         if len(data) > self.settings.max_file_bytes:
             raise ReadError(f"{name}: 文件过大（上限 {self.settings.max_file_bytes / 1e6:.0f} MB）")
         from index.notices import parse_notices
@@ -145,6 +196,7 @@ class Library:
         return f"已加入 {name}：\n{summary}"
 
     def remove(self, notice_id: str, progress=lambda message: None, who: str = "命令行") -> str:
+        self._require_ready()
         with self._lock:
             corpus = self.corpus
             if notice_id not in {n.notice_id for n in corpus.notices}:
@@ -172,6 +224,7 @@ class Library:
 
     def undo(self, progress=lambda message: None, who: str = "命令行") -> str:
         """Reverse the last upload, deletion or restore that has not been undone yet."""
+        self._require_ready()
         with self._lock:
             pending = self._undoable()
             if pending is None:
@@ -205,6 +258,7 @@ class Library:
 
     def restore_bundled(self, progress=lambda message: None, who: str = "命令行") -> str:
         """Put back every bundled notice file the library no longer holds; files uploaded since stay."""
+        self._require_ready()
         with self._lock:
             copied = self._copy_bundled()
             if not copied:
@@ -214,3 +268,8 @@ class Library:
                 self._log(who, "restore", name, self._notices_of(name))
         notices = [notice for name in copied for notice in self._notices_of(name)]
         return f"已恢复自带通知：{'、'.join(notices)}"
+
+
+def plain_progress(message: str) -> str:
+    """A build step as the page shows it: no folder paths (``索引完成：… → /root/.cache/…``)."""
+    return re.sub(r"\s*→\s*\S.*$", "", message).strip() or "正在准备"

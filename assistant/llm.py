@@ -13,8 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cache
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from assistant.answer import answered, notice_citation
 from assistant.claims import QUOTE as _QUOTE
@@ -25,6 +24,9 @@ from assistant.types import Answer, Citation, Mode
 from assistant.verify import problems
 from index.settings import LLMProvider, Settings
 from index.store import Corpus
+
+if TYPE_CHECKING:  # LangChain's chat-model base imports its tracing stack: only a configured model pays for it
+    from langchain_core.language_models import BaseChatModel
 
 # a reply longer than this is cut before checking: no answer to a cadre needs more
 _MAX_REPLY_CHARS = 4000

@@ -21,10 +21,6 @@ from enum import StrEnum
 from functools import cached_property
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from assistant.context import contextualize, strip_instructions
 from assistant.gate import Gate, Signals, gate_for
@@ -360,43 +356,6 @@ def _simplified(text: str) -> str:
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
-
-
-class ClauseRetriever(BaseRetriever):
-    """LangChain `BaseRetriever` over `Retriever`: documents are clauses, with citation metadata."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    retriever: Retriever
-    k: int = 5
-    filters: Filters | None = None
-
-    def _get_relevant_documents(
-        self,
-        query: str,
-        *,
-        run_manager: CallbackManagerForRetrieverRun,
-        k: int | None = None,
-        filters: Filters | None = None,
-    ) -> list[Document]:
-        """Clauses for `query`; `k` and `filters` given to `invoke` override the retriever's own."""
-        result = self.retriever.search(query, filters=filters or self.filters, k=k or self.k)
-        return [
-            Document(
-                page_content=hit.clause.text,
-                metadata={
-                    "clause_id": hit.clause.clause_id,
-                    "notice_id": hit.notice.notice_id,
-                    "issuer": hit.notice.issuer,
-                    "year": hit.notice.year,
-                    "doc_number": hit.notice.doc_number,
-                    "title": hit.notice.display_title,
-                    "path": hit.clause.path_label,
-                    "score": hit.score,
-                    "also_in": [d.clause_id for d in hit.duplicates],
-                },
-            )
-            for hit in result.hits
-        ]
 
 
 def open_retriever(settings: Settings, progress=lambda message: None, embeddings=None) -> Retriever:

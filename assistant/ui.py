@@ -153,11 +153,26 @@ def build_ui(library: Library):
             [ALL, *[str(y) for y in sorted({n.year for n in c.notices}, reverse=True)]],
         )
 
+    def not_ready() -> str:
+        if library.failure:
+            return library.failure
+        return f"检索索引正在建立（首次启动约需两分钟），请稍候再试。当前：{library.status}"
+
+    def startup_state():
+        """The start-up banner while the search index is built, and whether to keep polling."""
+        building = not library.ready and library.failure is None
+        text = "" if library.ready else f"{'⏳' if building else '⚠'} {not_ready()}"
+        return gr.update(value=text, visible=not library.ready), gr.Timer(active=building)
+
     def respond(message, chat, turns, issuer, level, year) -> Iterator:
         chat = list(chat or [])
         turns = list(turns or [])
         # the chatbot renders HTML: every text it shows is escaped first, so it is displayed, never run
         chat.append({"role": "user", "content": html.escape(message or "")})
+        if not library.ready:
+            chat.append({"role": "assistant", "content": html.escape(f"⏳ {not_ready()}")})
+            yield chat, turns, "", "", gr.skip()
+            return
         try:
             answer = library.assistant.ask(message, history=turns, filters=_filters(issuer, level, year))
         except InputError as error:
@@ -175,6 +190,8 @@ def build_ui(library: Library):
 
     def ask_api(question: str) -> str:
         """One question, no history: the answer as the CLI's JSON."""
+        if not library.ready:
+            return json.dumps({"question": question, "error": not_ready()}, ensure_ascii=False)
         try:
             return json.dumps(library.assistant.ask(question).to_dict(), ensure_ascii=False)
         except InputError as error:
@@ -184,6 +201,8 @@ def build_ui(library: Library):
         from assistant.export import answer_text, paper_order, to_json, write_docx, write_xlsx
         from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType
 
+        if not library.ready:
+            return f"⚠ {not_ready()}", [], None
         try:
             items = QuizMaker(corpus(), library.assistant.retriever).make(
                 count=int(count),
@@ -269,6 +288,8 @@ def build_ui(library: Library):
         from eval.run import missing_notices, run_suite
         from eval.schema import load_set
 
+        if not library.ready:
+            raise gr.Error(not_ready())
         items = load_set(DEFAULT_SET)
         progress(0, desc="评测中")
         report = run_suite(
@@ -378,6 +399,10 @@ def build_ui(library: Library):
     issuers, levels, years = choices()
     with gr.Blocks(title="安全生产工作通知助手", analytics_enabled=False) as demo:
         gr.Markdown("## 安全生产工作通知助手\n回答均摘自通知原文，并注明通知、文号和条款。")
+        # first start: the page is up while the search index is built; this says how far it has got
+        startup = gr.Markdown(f"⏳ {not_ready()}", visible=not library.ready, elem_id="startup")
+        startup_timer = gr.Timer(1.0, active=not library.ready)
+        startup_timer.tick(startup_state, outputs=[startup, startup_timer])
         with gr.Tab("问答"):
             turns = gr.State([])
             with gr.Row():

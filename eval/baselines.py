@@ -14,9 +14,10 @@ import numpy as np
 
 from index.embed import VectorCache
 from index.passages import Passage
-from index.search import ClauseVectorStore, SearchIndex
+from index.search import SearchIndex
 from index.store import Corpus
 from index.tokenize import Tokenizer
+from index.vectors import ClauseVectorStore
 
 CHUNK_SIZE = 250
 CHUNK_OVERLAP = 50
@@ -32,7 +33,7 @@ class Baselines:
         self.corpus = corpus
         self.tokenizer = tokenizer
         self.cache = cache
-        self.embeddings = index.vectors.embeddings if index.vectors is not None else None
+        self.embeddings = index.dense.embeddings if index.dense is not None else None
         self.clauses = list(corpus.clauses)
         self.ids = [clause.clause_id for clause in self.clauses]
         self.bm25 = bm25s.BM25()

@@ -145,6 +145,9 @@ class E5Embeddings(Embeddings):
         return self._encode([text], True)[0].tolist()
 
 
+_PROGRESS_STEP = 128
+
+
 class VectorCache:
     """Passage vectors of one model on disk, keyed by a hash of the text: encode each text once.
 
@@ -173,8 +176,15 @@ class VectorCache:
         keys = [self.key(text) for text in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
         if missing:
-            progress(f"计算 {len(missing)} 段新文本的向量（其余 {len(set(keys)) - len(missing)} 段沿用缓存）…")
-            fresh = np.asarray(embeddings.embed_documents([t for _, t in missing]), dtype=np.float32)
+            reused = len(set(keys)) - len(missing)
+            parts = []
+            # in steps, so a first build (minutes) shows how far it has got
+            for start in range(0, len(missing), _PROGRESS_STEP):
+                done = min(start + _PROGRESS_STEP, len(missing))
+                progress(f"计算文本向量：{start}/{len(missing)} 段（另有 {reused} 段沿用缓存）…")
+                batch = [t for _, t in missing[start:done]]
+                parts.append(np.asarray(embeddings.embed_documents(batch), dtype=np.float32))
+            fresh = np.concatenate(parts)
             known.update(zip((k for k, _ in missing), fresh, strict=True))
             self._write(known)
         return np.asarray([known[k] for k in keys], dtype=np.float32).reshape(len(keys), -1)

@@ -25,7 +25,7 @@ def read_notice_file(path: Path, max_bytes: int) -> str:
     """Return the text of the notice file at `path`."""
     suffix = path.suffix.lower()
     if suffix not in READERS:
-        raise ReadError(_unsupported(path.name, suffix))
+        raise ReadError(unsupported_message(path.name, suffix))
     size = path.stat().st_size
     if size == 0:
         raise ReadError(f"{path.name}: 文件为空")
@@ -39,7 +39,7 @@ def read_notice_bytes(data: bytes, name: str) -> str:
     suffix = Path(name).suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
-        raise ReadError(_unsupported(name, suffix))
+        raise ReadError(unsupported_message(name, suffix))
     if not data:
         raise ReadError(f"{name}: 文件为空")
     text = reader(data, name)
@@ -166,7 +166,7 @@ def _read_pdf(data: bytes, name: str) -> str:
     return text
 
 
-def _unsupported(name: str, suffix: str) -> str:
+def unsupported_message(name: str, suffix: str) -> str:
     return f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 {'、'.join(READERS)}"
 
 

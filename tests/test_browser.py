@@ -122,6 +122,8 @@ def page(app_url):
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(app_url)
         page.wait_for_selector("#question textarea", timeout=60_000)
+        # the page is served while the search index is still being built; its banner goes when it is ready
+        page.wait_for_selector("#startup", state="hidden", timeout=300_000)
         yield page
         browser.close()
 

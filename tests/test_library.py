@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from assistant.library import Library
@@ -127,3 +129,42 @@ def test_bundled_notices_come_back_with_one_action(library) -> None:
     assert {"朔州市-2026", "晋城市-2026"} <= ids  # an upload since stays
     assert library.restore_bundled() == "自带通知都在文件库中，无需恢复"
     assert library.changes()[-1].action == "restore"
+
+
+class _HeldEmbeddings(BigramHashEmbeddings):
+    """Encodes only once released: a first start's slow search-index build, held still for the test."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.release = threading.Event()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        assert self.release.wait(60)
+        return super().embed_documents(texts)
+
+
+def test_a_background_start_serves_the_clauses_at_once_and_says_how_far_the_build_has_got(
+    notice_folder, tmp_path
+) -> None:
+    settings = Settings(
+        source_dir=notice_folder,
+        index_dir=tmp_path / "idx",
+        vector_cache_dir=tmp_path / "vectors",
+        embedding_model=FAKE_MODEL,
+        current_year=2026,
+    )
+    embeddings = _HeldEmbeddings()
+    library = Library(settings, tmp_path / "library", embeddings=embeddings, background=True)
+    assert not library.ready
+    assert {n.issuer for n in library.corpus.notices} >= {"朔州市人民政府"}  # the clause index is there already
+    with pytest.raises(ReadError, match="检索索引还在建立"):
+        library.add("晋城.txt", NOTICE)
+    deadline = time.monotonic() + 60
+    while "向量" not in library.status and time.monotonic() < deadline:  # the thread reaches the held encoding
+        time.sleep(0.05)
+    assert "向量" in library.status and str(tmp_path) not in library.status and not library.ready
+    embeddings.release.set()
+    assert library.wait_ready(120)
+    assert not library.assistant.ask("朔州今年要再建几座智能化煤矿？").refused
+    assert "/" not in library.status

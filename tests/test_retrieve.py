@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve import ClauseRetriever, RetrievalMode
+from assistant.documents import ClauseRetriever
+from assistant.retrieve import RetrievalMode
 from assistant.scope import Filters
 from index.records import Level
 

@@ -10,8 +10,8 @@ from langchain_core.vectorstores import VectorStore
 from langchain_tests.integration_tests.retrievers import RetrieversIntegrationTests
 from langchain_tests.integration_tests.vectorstores import VectorStoreIntegrationTests
 
-from assistant.retrieve import ClauseRetriever
-from index.search import ClauseVectorStore
+from assistant.documents import ClauseRetriever
+from index.vectors import ClauseVectorStore
 
 
 class TestClauseVectorStoreStandard(VectorStoreIntegrationTests):
