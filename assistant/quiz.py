@@ -582,7 +582,7 @@ class QuizMaker:
         # a heading that is the clause's first long sentence, not a title, makes no stem (…推进缓…)
         if not 4 <= len(heading) <= 24 or re.search(r"[，,…]", heading) or clause.heading == "导语":
             return None
-        if focus and not _mentions(clause.text, focus):
+        if focus and not _about(clause, focus):
             return None
         sentences = [
             s
@@ -619,6 +619,8 @@ class QuizMaker:
         for index, sentence in enumerate(sentences):
             if is_heading_only(sentence, clause) or len(normalize(sentence)) > 150:
                 continue
+            if focus and not _mentions(sentence, focus) and not _mentions(clause.heading, focus):
+                continue  # a 燃气 paper's case is about 燃气, not another sentence of a clause that names it once
             match = _PROHIBITION.search(sentence)
             obligation = None if match else _OBLIGATION.search(sentence)
             if not match and not obligation:
@@ -688,6 +690,15 @@ def _alike(first: str, second: str) -> bool:
         return True
     shared = len(set(first) & set(second))
     return shared / min(len(set(first)), len(set(second))) >= 0.6
+
+
+def _about(clause: Clause, focus: tuple[str, ...]) -> bool:
+    """Whether a whole clause is about the topic: its heading names it, or most of its sentences do. A clause that
+    names 燃气 once among twenty industries (着力从根本上解决重大问题) makes no 燃气 short-answer item."""
+    if _mentions(clause.heading, focus):
+        return True
+    sentences = [s for s in sentences_of(clause.text) if not is_note(s)]
+    return bool(sentences) and sum(_mentions(s, focus) for s in sentences) >= len(sentences) / 2
 
 
 def _mentions(text: str, focus: tuple[str, ...]) -> bool:

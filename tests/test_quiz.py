@@ -145,6 +145,10 @@ def test_notice_and_topic_selection(maker) -> None:
     assert {i.type for i in items} <= {QuizType.BLANK, QuizType.JUDGE}
     gas = maker.make(count=6, topic="燃气", seed=2, types=[QuizType.SINGLE, QuizType.BLANK, QuizType.JUDGE])
     assert all("燃气" in i.quote or "气" in i.quote for i in gas)
+    # a topic's short answers come from clauses about it, not from a clause naming it once among twenty industries
+    for seed in (2, 7):
+        short = maker.make(count=4, topic="燃气", seed=seed, types=[QuizType.SHORT])
+        assert short and all("燃气" in i.stem or i.quote.count("燃气") * 2 >= len(i.points) for i in short)
     section = maker.make(count=5, sections=["朔州市-2026/三"], seed=2)
     assert all(i.clause_id.startswith("朔州市-2026/三") for i in section)
 
