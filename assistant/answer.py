@@ -246,12 +246,19 @@ class Extractor:
             factual = [f for f in fragments if mentions_place(normalize(f))]
         # for 多少/什么时候/会怎样 the lead must carry the figure, the date or the outcome, whatever else scores higher
         if kind is QuestionType.CONSEQUENCE and factual:
-            best_fragment = factual[-1]  # "对…的，移送司法机关追究刑事责任": the outcome follows its condition
+            # "对…的，移送司法机关追究刑事责任": the outcome follows its condition, and may take several fragments
+            # ("…的，市安委会对属地开展专项巡查，全链条溯源追责"): the run of outcomes that ends the sentence's last one
+            position = fragments.index(factual[-1])
+            first = position
+            while first > 0 and fragments[first - 1] in factual:
+                first -= 1
+            best_fragment = "".join(fragments[first : position + 1])
+            position = first
         else:
             best_fragment = max(
                 factual or fragments, key=lambda f: (self._score(f, weights, kind, asked_unit), -len(f))
             )
-        position = fragments.index(best_fragment)
+            position = fragments.index(best_fragment)
         if position > 0 and _says_little(best_fragment):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
             best_fragment = fragments[position - 1] + best_fragment

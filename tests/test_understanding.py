@@ -208,6 +208,12 @@ def test_consequence_lead_states_the_outcome(assistant) -> None:
     assert "刑事责任" in answer.lead
 
 
+def test_a_consequence_in_several_fragments_is_led_whole(assistant) -> None:
+    answer = assistant.ask("大同6个月内发生3起以上较大事故，会怎样？")
+    assert cited(answer)[0] == "大同市-2025/二.八.21"
+    assert "专项巡查" in answer.lead and "溯源追责" in answer.lead
+
+
 @pytest.mark.parametrize(
     ("question", "clause_id", "in_lead"),
     [
