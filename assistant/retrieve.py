@@ -162,8 +162,10 @@ class Retriever:
         lexical = self._per_clause(self.index.lexical_scores(query_tokens))
         timings["lexical"] = _ms(lap)
         lap = time.perf_counter()
+        # a scoped question scores only the passages of the notices in scope
+        rows = None if scope.notice_ids is None else np.flatnonzero(eligible[self.passage_clause])
         dense = (
-            self._per_clause(self.index.dense_scores(context.search_text))
+            self._per_clause(self.index.dense_scores(context.search_text, rows))
             if mode is not RetrievalMode.LEXICAL and self.index.has_dense
             else np.zeros(len(self.clauses), dtype=np.float32)
         )

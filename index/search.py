@@ -81,12 +81,32 @@ class DenseIndex:
         index.add(vectors)
         return cls(embeddings, index, passages)
 
-    def scores(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, cosine scores) of every passage for the question `text`."""
-        query = normalized(np.asarray([self.embeddings.embed_query(text)], dtype=np.float32))
-        found_scores, found_ids = self.index.search(query, self.index.ntotal)
-        keep = found_ids[0] >= 0
-        return found_ids[0][keep], found_scores[0][keep]
+    def similarities(self, text: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cosine similarity of each passage to the question `text`: all of them, or only `rows` (the passages in
+        the question's scope; the others stay 0). One matrix-vector product over the stored vectors, with no
+        ranking: the caller fuses scores, so sorting every passage (FAISS search with k = all) would be wasted."""
+        query = normalized(np.asarray([self.embeddings.embed_query(text)], dtype=np.float32))[0]
+        full = np.zeros(self.index.ntotal, dtype=np.float32)
+        matrix = self._matrix
+        if matrix is None:  # not a flat index: ask FAISS for every row
+            found_scores, found_ids = self.index.search(query[None, :], self.index.ntotal)
+            keep = found_ids[0] >= 0
+            full[found_ids[0][keep]] = found_scores[0][keep]
+        elif rows is None:
+            full[:] = matrix @ query
+        else:
+            full[rows] = matrix[rows] @ query
+        return full
+
+    @cached_property
+    def _matrix(self) -> np.ndarray | None:
+        """The flat index's vectors as an array (a view, not a copy; valid while `index` lives)."""
+        faiss = _faiss()
+        if not isinstance(self.index, faiss.IndexFlat) or self.index.ntotal == 0:
+            return None
+        return faiss.rev_swig_ptr(self.index.get_xb(), self.index.ntotal * self.index.d).reshape(
+            self.index.ntotal, self.index.d
+        )
 
     def as_vector_store(self):
         from index.vectors import ClauseVectorStore
@@ -131,14 +151,11 @@ class SearchIndex:
         side."""
         return self.dense.as_vector_store() if self.dense is not None else None
 
-    def dense_scores(self, text: str) -> np.ndarray:
-        """Cosine similarity of every passage to `text` (zeros when the dense side is switched off)."""
+    def dense_scores(self, text: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cosine similarity of every passage (or of `rows`, the rest 0) to `text`; zeros without a dense side."""
         if self.dense is None:
             return np.zeros(len(self.passages), dtype=np.float32)
-        ids, scores = self.dense.scores(text)
-        full = np.zeros(len(self.passages), dtype=np.float32)
-        full[ids] = scores
-        return full
+        return self.dense.similarities(text, rows)
 
 
 def search_index_dir(settings: Settings) -> Path:

@@ -128,3 +128,18 @@ def test_a_figure_the_notices_never_give_is_not_covered(retriever) -> None:
     assert not missing.covered and missing.reason == "通知中没有给出这个数字"
     assert top(retriever, "2024年全省要再建成多少座智能化煤矿？").covered
     assert top(retriever, "朔州防洪重点是哪几条河？").covered  # which rivers, not how many
+
+
+def test_dense_scores_of_the_scope_only_are_the_same_scores(retriever) -> None:
+    import numpy as np
+
+    index = retriever.index
+    question = "年底前再建成6座智能化煤矿"
+    every = index.dense_scores(question)
+    query = np.asarray([index.dense.embeddings.embed_query(question)], dtype=np.float32)
+    query /= np.linalg.norm(query)
+    found_scores, found_ids = index.dense.index.search(query, 5)
+    assert np.allclose(every[found_ids[0]], found_scores[0], atol=1e-5)  # the same cosines FAISS ranks by
+    rows = np.flatnonzero([p.notice_id == "朔州市-2026" for p in index.passages])
+    scoped = index.dense_scores(question, rows)
+    assert np.allclose(scoped[rows], every[rows]) and not scoped[np.setdiff1d(np.arange(len(every)), rows)].any()
