@@ -404,6 +404,8 @@ class QuizMaker:
                 "key": (answer,),
                 "tags": knowledge,
             }
+            if quiz_type in (QuizType.BLANK, QuizType.SINGLE) and _label_gives_away(shown, answer):
+                continue
             if quiz_type is QuizType.BLANK and len(shown) - len(answer) >= 12:
                 return make(**common, stem=prefix + shown.replace(answer, "____", 1), options=None, answer=answer)
             if quiz_type is QuizType.SINGLE and len(wrong) >= 3:
@@ -690,6 +692,12 @@ def _alike(first: str, second: str) -> bool:
         return True
     shared = len(set(first) & set(second))
     return shared / min(len(set(first)), len(set(second))) >= 0.6
+
+
+def _label_gives_away(shown: str, answer: str) -> bool:
+    """A label that names what the blank hides: "燃气：持续推进____管网更新改造" (城镇燃气)."""
+    label = re.match(r"\s*([\u4e00-\u9fff]{2,8})[：:]", shown)
+    return label is not None and label.group(1) in answer
 
 
 def _about(clause: Clause, focus: tuple[str, ...]) -> bool:

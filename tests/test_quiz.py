@@ -149,6 +149,12 @@ def test_notice_and_topic_selection(maker) -> None:
     for seed in (2, 7):
         short = maker.make(count=4, topic="燃气", seed=seed, types=[QuizType.SHORT])
         assert short and all("燃气" in i.stem or i.quote.count("燃气") * 2 >= len(i.points) for i in short)
+    # a blank never hides what the statement's own label names (燃气：持续推进____管网更新改造 → 城镇燃气)
+    for seed in range(1, 9):
+        for item in maker.make(count=6, topic="燃气", seed=seed, types=[QuizType.BLANK, QuizType.SINGLE]):
+            label = re.match(r"根据.+?通知：([\u4e00-\u9fff]{2,8})[：:]", item.stem)
+            hidden = str(item.answer if item.type is QuizType.BLANK else item.options[item.answer])
+            assert label is None or label.group(1) not in hidden, item.stem
     section = maker.make(count=5, sections=["朔州市-2026/三"], seed=2)
     assert all(i.clause_id.startswith("朔州市-2026/三") for i in section)
 
