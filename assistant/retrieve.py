@@ -365,7 +365,7 @@ def open_retriever(settings: Settings, progress=lambda message: None, embeddings
     from index.search import ensure_search_index
     from index.store import build
 
-    tokenizer = Tokenizer()
+    tokenizer = Tokenizer(settings.vector_cache_dir)
     corpus = build(settings, progress).corpus
     index = ensure_search_index(settings, corpus, tokenizer, progress, embeddings)
     return Retriever(corpus, index, settings, tokenizer)

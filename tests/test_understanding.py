@@ -376,3 +376,25 @@ def test_which_item_is_not_a_place() -> None:
     from assistant.slots import asks_place
 
     assert not asks_place("这个要求是在哪一项里提的？") and not asks_place("在哪个文件里说的？")
+
+
+def test_the_prepared_dictionary_segments_exactly_as_jieba_built_afresh(tmp_path) -> None:
+    from index.tokenize import Tokenizer
+
+    questions = [
+        "出了事故多长时间内要上报？",
+        "朔州卖黑煤气罐的怎么打击？",
+        "沁水应急队的家伙什儿不够咋办？",
+        "大模型叫啥",
+    ]
+    fresh = Tokenizer()
+    Tokenizer(tmp_path).frame_words("咋整")  # prepares both tables
+    prepared = sorted(tmp_path.glob("jieba-*.json"))
+    assert [p.name.split("-")[1] for p in prepared] == ["tags", "words"]
+    loaded = Tokenizer(tmp_path)
+    for question in questions:
+        assert loaded.query(question) == fresh.query(question)
+        assert loaded.frame_words(question) == fresh.frame_words(question)
+    prepared[1].write_text('{"freq": {', encoding="utf-8")  # a damaged table is built again, never trusted
+    assert Tokenizer(tmp_path).query(questions[0]) == fresh.query(questions[0])
+    assert prepared[1].read_text(encoding="utf-8").startswith('{"freq": {') and len(prepared[1].read_bytes()) > 1000
