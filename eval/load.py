@@ -8,6 +8,7 @@ answers that came from another session's history, and latency percentiles. Print
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -42,15 +43,27 @@ def _start_app(library: Path, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, str(PROJECT_ROOT / "app.py")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 600
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return process
+            with urllib.request.urlopen(url, timeout=2):
+                break
         except OSError:
             time.sleep(1)
+    else:
+        process.kill()
+        raise RuntimeError("应用在 10 分钟内没有启动")
+    # the page opens before the search index is ready (it is built behind the page): wait until it answers
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    while time.time() < deadline:
+        if "error" not in json.loads(client.predict(TOPICS[0][0], api_name="/ask")):
+            return process
+        time.sleep(2)
     process.kill()
-    raise RuntimeError("应用在 10 分钟内没有启动")
+    raise RuntimeError("应用的检索索引在 10 分钟内没有建好")
 
 
 def _text(chat) -> str:
