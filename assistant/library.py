@@ -105,9 +105,13 @@ class Library:
         self._ready.wait(timeout)
         return self.ready
 
+    def waiting_message(self) -> str:
+        """What a user who asks before the search index is ready is told (the failure, if building failed)."""
+        return self.failure or f"检索索引还在建立（首次启动约需两分钟），请稍候再试。当前：{self.status}"
+
     def _require_ready(self) -> None:
         if not self.ready:
-            raise ReadError(f"检索索引还在建立（{self.status}），请稍候再试")
+            raise ReadError(self.waiting_message())
 
     @property
     def corpus(self) -> Corpus:

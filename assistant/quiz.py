@@ -625,8 +625,6 @@ class QuizMaker:
                 continue  # a 燃气 paper's case is about 燃气, not another sentence of a clause that names it once
             match = _PROHIBITION.search(sentence)
             obligation = None if match else _OBLIGATION.search(sentence)
-            if not match and not obligation:
-                continue
             found = match or obligation
             if found is None:
                 continue

@@ -41,6 +41,8 @@ _CLAUSE_CACHE = 50_000
 _TIE = 0.1
 _LEVEL_RANK = {Level.NATIONAL: 0, Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3, Level.TOWN: 4}
 _FRAME_SHARE = 0.2
+# resultative and directional complements of everyday verbs (弄完, 拿来, 摆在, 搞好, 查出)
+_COMPLEMENTS = frozenset("完好来去在到上下出起掉住成")
 
 
 class RetrievalMode(StrEnum):
@@ -369,7 +371,3 @@ def open_retriever(settings: Settings, progress=lambda message: None, embeddings
     corpus = build(settings, progress).corpus
     index = ensure_search_index(settings, corpus, tokenizer, progress, embeddings)
     return Retriever(corpus, index, settings, tokenizer)
-
-
-# resultative and directional complements of everyday verbs (弄完, 拿来, 摆在, 搞好, 查出)
-_COMPLEMENTS = frozenset("完好来去在到上下出起掉住成")

@@ -153,15 +153,10 @@ def build_ui(library: Library):
             [ALL, *[str(y) for y in sorted({n.year for n in c.notices}, reverse=True)]],
         )
 
-    def not_ready() -> str:
-        if library.failure:
-            return library.failure
-        return f"检索索引正在建立（首次启动约需两分钟），请稍候再试。当前：{library.status}"
-
     def startup_state():
         """The start-up banner while the search index is built, and whether to keep polling."""
         building = not library.ready and library.failure is None
-        text = "" if library.ready else f"{'⏳' if building else '⚠'} {not_ready()}"
+        text = "" if library.ready else f"{'⏳' if building else '⚠'} {library.waiting_message()}"
         return gr.update(value=text, visible=not library.ready), gr.Timer(active=building)
 
     def respond(message, chat, turns, issuer, level, year) -> Iterator:
@@ -170,7 +165,7 @@ def build_ui(library: Library):
         # the chatbot renders HTML: every text it shows is escaped first, so it is displayed, never run
         chat.append({"role": "user", "content": html.escape(message or "")})
         if not library.ready:
-            chat.append({"role": "assistant", "content": html.escape(f"⏳ {not_ready()}")})
+            chat.append({"role": "assistant", "content": html.escape(f"⏳ {library.waiting_message()}")})
             yield chat, turns, "", "", gr.skip()
             return
         try:
@@ -191,7 +186,7 @@ def build_ui(library: Library):
     def ask_api(question: str) -> str:
         """One question, no history: the answer as the CLI's JSON."""
         if not library.ready:
-            return json.dumps({"question": question, "error": not_ready()}, ensure_ascii=False)
+            return json.dumps({"question": question, "error": library.waiting_message()}, ensure_ascii=False)
         try:
             return json.dumps(library.assistant.ask(question).to_dict(), ensure_ascii=False)
         except InputError as error:
@@ -202,7 +197,7 @@ def build_ui(library: Library):
         from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType
 
         if not library.ready:
-            return f"⚠ {not_ready()}", [], None
+            return f"⚠ {library.waiting_message()}", [], None
         try:
             items = QuizMaker(corpus(), library.assistant.retriever).make(
                 count=int(count),
@@ -289,7 +284,7 @@ def build_ui(library: Library):
         from eval.schema import load_set
 
         if not library.ready:
-            raise gr.Error(not_ready())
+            raise gr.Error(library.waiting_message())
         items = load_set(DEFAULT_SET)
         progress(0, desc="评测中")
         report = run_suite(
@@ -400,7 +395,7 @@ def build_ui(library: Library):
     with gr.Blocks(title="安全生产工作通知助手", analytics_enabled=False) as demo:
         gr.Markdown("## 安全生产工作通知助手\n回答均摘自通知原文，并注明通知、文号和条款。")
         # first start: the page is up while the search index is built; this says how far it has got
-        startup = gr.Markdown(f"⏳ {not_ready()}", visible=not library.ready, elem_id="startup")
+        startup = gr.Markdown(f"⏳ {library.waiting_message()}", visible=not library.ready, elem_id="startup")
         startup_timer = gr.Timer(1.0, active=not library.ready)
         startup_timer.tick(startup_state, outputs=[startup, startup_timer])
         with gr.Tab("问答"):

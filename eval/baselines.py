@@ -14,10 +14,9 @@ import numpy as np
 
 from index.embed import VectorCache
 from index.passages import Passage
-from index.search import SearchIndex
+from index.search import DenseIndex, SearchIndex
 from index.store import Corpus
 from index.tokenize import Tokenizer
-from index.vectors import ClauseVectorStore
 
 CHUNK_SIZE = 250
 CHUNK_OVERLAP = 50
@@ -64,7 +63,7 @@ class Baselines:
                 metadatas.append({"notice_id": notice.notice_id})
                 covers.append([c.clause_id for c in own if c.start < end and c.end > start])
         passages = [Passage("", m["notice_id"], text, "") for text, m in zip(texts, metadatas, strict=True)]
-        store = ClauseVectorStore.from_passages(passages, self.embeddings, self.cache)
+        store = DenseIndex.build(passages, self.embeddings, self.cache).as_vector_store()
         return store, covers
 
     def bm25_ranking(self, question: str, k: int = 10) -> list[tuple[str, ...]]:

@@ -121,14 +121,14 @@ class SearchIndex:
         self,
         passages: list[Passage],
         bm25,
-        vectors: DenseIndex | None,
+        dense: DenseIndex | None,
         tokenizer: Tokenizer,
         clause_frequencies: dict[str, int] | None = None,
         clause_count: int = 0,
     ):
         self.passages = passages
         self.bm25 = bm25
-        self.dense = vectors
+        self.dense = dense
         self.tokenizer = tokenizer
         # in how many retrievable clauses each word occurs: counted once at build, so a process answers its
         # first question without tokenizing the corpus
@@ -275,11 +275,10 @@ def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embe
     embeddings = embeddings or load_embeddings(
         settings.embedding_model, root / "model", tokenizer, settings.embedding_threads
     )
-    vectors = None
+    dense = None
     if embeddings is not None:
-        index = _faiss().read_index(str(root / "vectors.faiss"))
-        vectors = DenseIndex(embeddings, index, passages)
-    return SearchIndex(passages, bm25, vectors, tokenizer, counted["frequencies"], counted["clauses"])
+        dense = DenseIndex(embeddings, _faiss().read_index(str(root / "vectors.faiss")), passages)
+    return SearchIndex(passages, bm25, dense, tokenizer, counted["frequencies"], counted["clauses"])
 
 
 def clause_search_text(clause) -> str:

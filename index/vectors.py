@@ -16,9 +16,8 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
-from index.embed import VectorCache
 from index.passages import Passage
-from index.search import _faiss, encode_passages, normalized
+from index.search import _faiss, normalized
 
 
 class ClauseVectorStore(VectorStore):
@@ -42,15 +41,6 @@ class ClauseVectorStore(VectorStore):
     @property
     def embeddings(self) -> Embeddings:
         return self._embeddings
-
-    @classmethod
-    def from_passages(
-        cls, passages: Sequence[Passage], embeddings: Embeddings, cache: VectorCache | None = None, progress=None
-    ) -> ClauseVectorStore:
-        store = cls(embeddings)
-        store._add_vectors(encode_passages(passages, embeddings, cache, progress))
-        store._register(passages, [_passage_metadata(p) for p in passages], _passage_ids(passages))
-        return store
 
     @classmethod
     def from_texts(
