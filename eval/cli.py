@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from index.settings import Settings
+from index.settings import Settings, VectorBackend
 
 DEFAULT_SET = Path(__file__).resolve().parent / "questions.jsonl"
 
@@ -29,6 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--dense", default="none", help="--scale 时的稠密模型（默认 none：e5-small 编码百万段落需数小时）"
     )
+    bench.add_argument(
+        "--backend",
+        type=VectorBackend,
+        choices=list(VectorBackend),
+        default=VectorBackend.FAISS,
+        help="--scale 时向量存放处：faiss（进程内）或 milvus（Milvus Lite；需要稠密模型）",
+    )
     bench.add_argument("--json", action="store_true", help="--scale 时输出一个 JSON 对象")
     load = commands.add_parser("load", help="并发会话负载测试（仅 127.0.0.1）")
     load.add_argument("--sessions", type=int, default=50, help="并发会话数")
@@ -47,7 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.scale:
             from eval.scale import run_scale
 
-            return run_scale(args.scale, args.dense, args.set, args.json)
+            if args.backend is VectorBackend.MILVUS and args.dense == "none":
+                print(
+                    "--backend milvus 存放的是向量：请同时给出稠密模型（--dense e5-small 或 corpus-static）",
+                    file=sys.stderr,
+                )
+                return 2
+            return run_scale(args.scale, args.dense, args.set, args.json, args.backend)
         from eval.bench import run_bench
 
         return run_bench(args.set, args.repeat)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from eval import metrics
 from eval.schema import load_set
-from index.settings import Settings, bundled_notices_dir
+from index.settings import Settings, VectorBackend, bundled_notices_dir
 from index.tokenize import lexicon_lines
 
 # the names the bundled files use for their issuers, longest first so 朔州市 goes before 朔州
@@ -69,7 +69,9 @@ def synthetic_library(scale: int, folder: Path, seed: int = 7) -> list[Path]:
     return written
 
 
-def run_scale(scale: int, dense: str, set_path: Path, as_json: bool) -> int:
+def run_scale(
+    scale: int, dense: str, set_path: Path, as_json: bool, backend: VectorBackend = VectorBackend.FAISS
+) -> int:
     from assistant.core import Assistant
     from index.store import build
 
@@ -87,6 +89,7 @@ def run_scale(scale: int, dense: str, set_path: Path, as_json: bool) -> int:
             index_dir=Path(root) / "index",
             vector_cache_dir=Path(root) / "vectors",
             embedding_model=dense,
+            vector_backend=backend,
             current_year=2026,
         )
         started = time.perf_counter()
@@ -122,7 +125,7 @@ def run_scale(scale: int, dense: str, set_path: Path, as_json: bool) -> int:
         remove_one_s = time.perf_counter() - started
     figures = {
         "scale": scale,
-        "backend": "faiss",
+        "backend": str(backend),
         "dense": dense,
         "notices": len(corpus.notices),
         "clauses": len(corpus.clauses),

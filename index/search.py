@@ -21,8 +21,9 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from index.embed import CORPUS_STATIC, EmbeddingError, VectorCache, load_embeddings, train_corpus_static
+from index.milvus import MilvusDenseIndex, MilvusError, collection_name, connect
 from index.passages import PASSAGE_CHARS, Passage, clause_passages, is_heading_only
-from index.settings import Settings
+from index.settings import Settings, VectorBackend
 from index.store import Corpus
 from index.tokenize import TokenCache, Tokenizer, lexicon_hash
 
@@ -121,7 +122,7 @@ class SearchIndex:
         self,
         passages: list[Passage],
         bm25,
-        dense: DenseIndex | None,
+        dense: DenseIndex | MilvusDenseIndex | None,
         tokenizer: Tokenizer,
         clause_frequencies: dict[str, int] | None = None,
         clause_count: int = 0,
@@ -159,9 +160,11 @@ class SearchIndex:
 
 
 def search_index_dir(settings: Settings) -> Path:
-    shape = "|".join(
-        [SEARCH_VERSION, settings.shape_key(), lexicon_hash(), settings.embedding_model, str(PASSAGE_CHARS)]
-    )
+    parts = [SEARCH_VERSION, settings.shape_key(), lexicon_hash(), settings.embedding_model, str(PASSAGE_CHARS)]
+    if settings.vector_backend is not VectorBackend.FAISS:
+        # vectors in another store: its own folder, so switching back and forth never reads the other's files
+        parts.append(f"{settings.vector_backend}:{settings.milvus_location}")
+    shape = "|".join(parts)
     return settings.corpus_dir / f"search-{hashlib.sha256(shape.encode()).hexdigest()[:12]}"
 
 
@@ -202,8 +205,8 @@ def ensure_search_index(
         return _load(settings, root, tokenizer, embeddings)
     except (OSError, ValueError, KeyError, RuntimeError, TypeError) as error:
         # a damaged index file (a killed build, a full disk): rebuild once rather than answer from it
-        if isinstance(error, EmbeddingError):
-            raise
+        if isinstance(error, EmbeddingError | MilvusError):
+            raise  # a missing model or an unreachable Milvus is not damage a rebuild would repair
         progress(f"检索索引文件损坏（{type(error).__name__}），正在重建…")
         _build(settings, corpus, tokenizer, root, key, progress, embeddings)
         return _load(settings, root, tokenizer, embeddings)
@@ -243,8 +246,24 @@ def _build(
                 if settings.embedding_model == CORPUS_STATIC
                 else VectorCache(settings.vector_cache_dir, settings.embedding_model)
             )
-            dense = DenseIndex.build(passages, embeddings, vector_cache, progress)
-            _faiss().write_index(dense.index, str(staging / "vectors.faiss"))
+            if settings.vector_backend is VectorBackend.MILVUS:
+                try:
+                    serving = json.loads((root / "meta.json").read_text(encoding="utf-8"))["corpus_key"]
+                except (OSError, ValueError, KeyError):
+                    serving = None
+                MilvusDenseIndex.build(
+                    passages,
+                    embeddings,
+                    _milvus_client(settings),
+                    collection_name(root.name, key),
+                    settings.milvus_location,
+                    vector_cache,
+                    progress,
+                    keep=frozenset({collection_name(root.name, serving)} if serving else ()),
+                )
+            else:
+                dense = DenseIndex.build(passages, embeddings, vector_cache, progress)
+                _faiss().write_index(dense.index, str(staging / "vectors.faiss"))
         progress(f"检索索引：{len(clauses)} 个条款的词频…")
         frequencies: dict[str, int] = {}
         for tokens in cache.tokens([clause_search_text(clause) for clause in clauses], tokenizer):
@@ -275,10 +294,26 @@ def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embe
     embeddings = embeddings or load_embeddings(
         settings.embedding_model, root / "model", tokenizer, settings.embedding_threads
     )
-    dense = None
-    if embeddings is not None:
+    dense: DenseIndex | MilvusDenseIndex | None = None
+    if embeddings is not None and settings.vector_backend is VectorBackend.MILVUS:
+        meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+        dense = MilvusDenseIndex.open(
+            embeddings,
+            _milvus_client(settings),
+            collection_name(root.name, meta["corpus_key"]),
+            passages,
+            settings.milvus_location,
+        )
+    elif embeddings is not None:
         dense = DenseIndex(embeddings, _faiss().read_index(str(root / "vectors.faiss")), passages)
     return SearchIndex(passages, bm25, dense, tokenizer, counted["frequencies"], counted["clauses"])
+
+
+def _milvus_client(settings: Settings):
+    if settings.milvus_uri is None:
+        settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    token = settings.milvus_token.get_secret_value() if settings.milvus_token else None
+    return connect(settings.milvus_location, token)
 
 
 def clause_search_text(clause) -> str:

@@ -58,6 +58,13 @@ class LLMProvider(StrEnum):
     OLLAMA = "ollama"
 
 
+class VectorBackend(StrEnum):
+    """Where the passage vectors are stored and searched."""
+
+    FAISS = "faiss"  # in process, beside the BM25 index: the default, no server
+    MILVUS = "milvus"  # Milvus Lite (a local .db folder) or a Milvus server by URI, filters inside the engine
+
+
 class Settings(BaseSettings):
     """Configuration of the index and the assistant. Environment variables use the prefix ``ANQUAN_``."""
 
@@ -99,6 +106,18 @@ class Settings(BaseSettings):
         default_factory=lambda: default_cache_dir() / "vectors",
         description="Passage vectors per model and text, reused across builds so an upload encodes only new text.",
     )
+    vector_backend: VectorBackend = Field(
+        default=VectorBackend.FAISS,
+        description="Store of the passage vectors: 'faiss' (in process) or 'milvus' (needs the milvus extra).",
+    )
+    milvus_uri: str | None = Field(
+        default=None,
+        description=(
+            "Milvus to use with vector_backend=milvus: a server URI (http://host:19530) or a local path ending in "
+            ".db (Milvus Lite); None means a Milvus Lite database beside the index (milvus.db)."
+        ),
+    )
+    milvus_token: SecretStr | None = Field(default=None, description="Credentials of a Milvus server (user:password).")
     bm25_k1: float = Field(default=1.2, gt=0, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(default=0.75, ge=0, le=1, description="BM25 length normalization.")
     dense_weight: float = Field(
@@ -135,6 +154,11 @@ class Settings(BaseSettings):
         """This source folder's own place under `index_dir`, so corpora indexed side by side never mix."""
         source = str(self.source_dir.resolve())
         return self.index_dir / f"{self.source_dir.name}-{hashlib.sha256(source.encode()).hexdigest()[:8]}"
+
+    @property
+    def milvus_location(self) -> str:
+        """The Milvus URI in effect: the configured one, or a Milvus Lite database in this corpus's folder."""
+        return self.milvus_uri or str(self.corpus_dir / "milvus.db")
 
     @property
     def clause_index_dir(self) -> Path:
