@@ -115,6 +115,45 @@ class DenseIndex:
         return ClauseVectorStore(self.embeddings, self.index, self.passages)
 
 
+class LexicalScores:
+    """BM25 scores of passages from the index bm25s saved: its per-(word, passage) scores are precomputed, so a
+    question's score is a sum of stored values, read here with numpy alone. Importing bm25s (and scipy through it)
+    is a quarter of a second a one-shot question need not pay; the build still indexes with bm25s, and the scores
+    are bm25s's own (``BM25.get_scores``, Lucene variant, which adds nothing for absent words)."""
+
+    def __init__(
+        self, vocabulary: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, docs: int
+    ):
+        self.vocabulary = vocabulary
+        self.data = data
+        self.indices = indices
+        self.indptr = indptr
+        self.docs = docs
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalScores:
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if params.get("method") != "lucene" or params.get("backend", "numpy") != "numpy":
+            raise ValueError(f"unexpected BM25 index: {params}")  # a rebuild writes the expected one
+        vocabulary = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        data, indices, indptr = (
+            np.load(folder / f"{name}.csc.index.npy", allow_pickle=False) for name in ("data", "indices", "indptr")
+        )
+        # bm25s keeps one word without a column (the empty token, last): every other word has its bounds
+        if len(indptr) < len(vocabulary) or len(data) != len(indices) or indptr[-1] != len(data):
+            raise ValueError("BM25 index and vocabulary disagree")
+        return cls(vocabulary, data, indices, indptr, int(params["num_docs"]))
+
+    def get_scores(self, tokens: Sequence[str]) -> np.ndarray:
+        scores = np.zeros(self.docs, dtype=np.float32)
+        for token in tokens:  # a repeated word counts again, as in bm25s
+            word = self.vocabulary.get(token)
+            if word is not None and word + 1 < len(self.indptr):
+                start, end = self.indptr[word], self.indptr[word + 1]
+                np.add.at(scores, self.indices[start:end], self.data[start:end])
+        return scores
+
+
 class SearchIndex:
     """Passages of the retrievable clauses, their BM25 index and their vector store."""
 
@@ -290,7 +329,7 @@ def _build(
 def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None) -> SearchIndex:
     passages = [Passage(**item) for item in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
     counted = json.loads((root / "clause_frequencies.json").read_text(encoding="utf-8"))
-    bm25 = _bm25s().BM25.load(str(root / "bm25"))
+    bm25 = LexicalScores.load(root / "bm25")
     embeddings = embeddings or load_embeddings(
         settings.embedding_model, root / "model", tokenizer, settings.embedding_threads
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.documents import ClauseRetriever
 from assistant.retrieve import RetrievalMode
 from assistant.scope import Filters
 from index.records import Level
+from index.settings import PROJECT_ROOT
 
 
 def top(retriever, question, history=(), filters=None):
@@ -131,7 +133,6 @@ def test_a_figure_the_notices_never_give_is_not_covered(retriever) -> None:
 
 
 def test_dense_scores_of_the_scope_only_are_the_same_scores(retriever) -> None:
-    import numpy as np
 
     index = retriever.index
     question = "年底前再建成6座智能化煤矿"
@@ -143,3 +144,24 @@ def test_dense_scores_of_the_scope_only_are_the_same_scores(retriever) -> None:
     rows = np.flatnonzero([p.notice_id == "朔州市-2026" for p in index.passages])
     scoped = index.dense_scores(question, rows)
     assert np.allclose(scoped[rows], every[rows]) and not scoped[np.setdiff1d(np.arange(len(every)), rows)].any()
+
+
+def test_lexical_scores_read_without_bm25s_equal_bm25s_own(retriever, bundled_settings) -> None:
+    import bm25s
+
+    from eval.schema import load_set
+    from index.search import LexicalScores, search_index_dir
+
+    assert isinstance(retriever.index.bm25, LexicalScores)
+    reference = bm25s.BM25.load(str(search_index_dir(bundled_settings) / "bm25"))
+    questions = [item.question for item in load_set(PROJECT_ROOT / "eval" / "questions.jsonl")]
+    compared = 0
+    for question in questions:
+        tokens = retriever.tokenizer.query(question)
+        known = [t for t in tokens if t in retriever.index.bm25.vocabulary]
+        if not known:
+            continue
+        ours = retriever.index.lexical_scores(tokens)
+        assert np.array_equal(ours, reference.get_scores(known)), question
+        compared += 1
+    assert compared > 250
