@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -41,6 +41,8 @@ ENUMERATION = re.compile(
     r"(?:(?<=^)|(?<=[，。；：“（(]))((?:[\u4e00-\u9fff]{2,8}、){1,}[\u4e00-\u9fff]{2,8})(?=[等”，。；）)])"
 )
 # verbs that open a list's first item (严厉打击转包、违法分包): kept in the stem, never in an option
+# a text's words with their parts of speech (jieba tags: v verb, n noun, vn verbal noun …)
+Tagged = list[tuple[str, str]]
 _LEADING_VERBS = re.compile(
     r"^(?:严厉打击|严格落实|全面推进|深入开展|持续开展|加快推进|开展|加强|强化|推进|推动|落实|深化|健全|完善|建立|实施|严格|推行|提升|做好|抓好|突出|聚焦|重点|加大|坚持|组织|督促|指导|排查|整治|打击|严防|实现|适时|编制|做到|实行|依托|严格管控|严格控制|从|制定|建设|修订|规范|优化|压实|构建|保障|确保|提高|防范|打造)"
 )
@@ -144,8 +146,11 @@ def is_heading_only(sentence: str, clause: Clause) -> bool:
 class FactFinder:
     """Finds facts in clauses and makes wrong versions of them from the corpus's own vocabulary."""
 
-    def __init__(self, clauses: Sequence[Clause], terms: Sequence[str]):
+    def __init__(self, clauses: Sequence[Clause], terms: Sequence[str], tagged: Callable[[str], Tagged] | None = None):
+        """`tagged` gives a text's words with their parts of speech (`Tokenizer.tagged`): with it, the verb that
+        opens a list's first item (汇聚安全生产、自然灾害) is told from the item; without, a fixed verb list is."""
         self.clauses = clauses
+        self.tagged = tagged
         self.figures: dict[str, set[str]] = defaultdict(set)
         # the values a requirement had in other notices, keyed by what follows the figure (座智能化煤矿): the most
         # plausible wrong options are the same requirement's figure in another year or another notice
@@ -165,7 +170,7 @@ class FactFinder:
             for match in ENUMERATION.finditer(text):
                 listed = list_items(match.group())
                 if len(listed) >= 2:
-                    self.enumerations.append(tuple(listed))
+                    self.enumerations.append(tuple(split_leading_verb(listed, tagged)[1]))
             term_clauses.update({term for term in terms if term in text})
         # a term in more than 3% of clauses is the notices' common vocabulary (专项整治), not a fact to test
         common = max(3, len(clauses) * 0.03)
@@ -327,15 +332,59 @@ def list_items(enumeration: str) -> list[str]:
 
 def plain_name(text: str) -> bool:
     """A name that can stand as an option: no leading verb, no 的/等."""
-    return not _LEADING_VERBS.match(text) and not re.search(r"[的等]", text) and text[:1] not in "对在由将把向为与"
+    # 使/让/令 open a clause (使煤矿…), not a name
+    return (
+        not _LEADING_VERBS.match(text) and not re.search(r"[的等]", text) and text[:1] not in "对在由将把向为与使让令"
+    )
 
 
-def split_leading_verb(items: list[str]) -> tuple[str, list[str]]:
-    """(严厉打击, [转包, 违法分包]) from [严厉打击转包, 违法分包]: the verb belongs in the stem, not the option."""
-    match = _LEADING_VERBS.match(items[0]) if items else None
-    if match and len(items[0]) - match.end() >= 2:
-        return match.group(), [items[0][match.end() :], *items[1:]]
-    return "", items
+def split_leading_verb(items: list[str], tagged: Callable[[str], Tagged] | None = None) -> tuple[str, list[str]]:
+    """(严厉打击, [转包, 违法分包]) from [严厉打击转包, 违法分包]: the verbs opening a list's first item belong in the
+    stem, not the option; so does a preposition after them (继续在|煤矿, 加强对|公路长下坡)."""
+    if not items:
+        return "", items
+    first, verb = items[0], ""
+    while True:
+        rest = first[len(verb) :]
+        match = _LEADING_VERBS.match(rest)
+        step = match.group() if match and len(rest) - match.end() >= 2 else ""
+        if not step and tagged is not None:
+            step = _tagged_leading_verb(rest, tagged)
+        if not step and verb and _names_after(rest[1:]) and rest[:1] in _PREPOSITIONS:
+            step = rest[0]
+        if not step:
+            break
+        verb += step
+    return (verb, [first[len(verb) :], *items[1:]]) if verb else ("", items)
+
+
+_PREPOSITIONS = frozenset("对在由将把向为与")
+_MODALS = frozenset({"要", "应", "须", "需", "应当", "必须", "需要"})
+# jieba's verb tags, less vn (a verbal noun names a thing: 救援, 监测); 紧盯 comes tagged z
+_VERB_TAGS = frozenset({"v", "vd", "vg", "vi", "z"})
+
+
+def _names_after(rest: str) -> bool:
+    return len(rest) >= 2
+
+
+def _tagged_leading_verb(item: str, tagged: Callable[[str], Tagged]) -> str:
+    """The verbs (and a modal) opening a list's first item, by part of speech, where a phrase of four characters
+    or more, or a preposition and a name, is left: 汇聚|安全生产, 要修订|防汛抗旱, 继续|在煤矿; not 抢险|救援, a
+    pair of actions named as one."""
+    words = tagged(item)
+    # the tagger sees normalized text: trust it only where its words spell the item as written
+    if "".join(word for word, _ in words) != item:
+        return ""
+    taken = 0
+    for word, flag in words:
+        rest = item[taken + len(word) :]
+        if flag not in _VERB_TAGS and word not in _MODALS:
+            break
+        if not (len(rest) >= 4 or (rest[:1] in _PREPOSITIONS and _names_after(rest[1:]))):
+            break
+        taken += len(word)
+    return item[:taken]
 
 
 def _slogan_like(text: str) -> bool:

@@ -226,7 +226,9 @@ class QuizMaker:
     def __init__(self, corpus: Corpus, retriever=None):
         self.corpus = corpus
         self.retriever = retriever
-        self.finder = FactFinder(corpus.clauses, domain_terms())
+        self.finder = FactFinder(
+            corpus.clauses, domain_terms(), retriever.tokenizer.tagged if retriever is not None else None
+        )
         self._agency_cache: dict[str, list[str]] = {}
         self._change_cache: dict[str, list[Change]] = {}
 
@@ -378,7 +380,11 @@ class QuizMaker:
         facts = [
             f
             for f in facts
-            if f.kind in order and f.span.count(f.text) == 1 and len(f.span) >= 12 and not is_note(f.span)
+            if f.kind in order
+            and f.span.count(f.text) == 1
+            and len(f.span) >= 12
+            and not is_note(f.span)
+            and balanced(tidy(f.span))
         ]
         # a fact inside a document title (《省级救灾物资……办法》) tests the title, not the requirement
         facts = [f for f in facts if not re.search(rf"《[^》]*{re.escape(f.text)}[^《]*》", f.span)]
@@ -489,7 +495,7 @@ class QuizMaker:
                 listed = list_items(match.group())
                 if len(listed) < 2 or len(set(listed)) != len(listed) or len(listed) != match.group().count("、") + 1:
                     continue
-                verb, listed = split_leading_verb(listed)
+                verb, listed = split_leading_verb(listed, self.finder.tagged)
                 longest = max(len(item) for item in listed)
                 peers = [
                     p
@@ -511,7 +517,13 @@ class QuizMaker:
                     continue
                 correct = rng.sample(listed, k=correct_count)
                 # the closest category members first for hard papers, random ones of the category otherwise
-                pool = peers[: max(wrong_needed, 4)] if difficulty is Difficulty.HARD else peers[:12]
+                distinct: list[str] = []
+                for peer in peers:  # two wrong options that say the same (诫勉约谈, 约谈或者诫勉) read as one
+                    if not any(_alike(peer, kept) for kept in distinct):
+                        distinct.append(peer)
+                if len(distinct) < wrong_needed:
+                    continue
+                pool = distinct[: max(wrong_needed, 4)] if difficulty is Difficulty.HARD else distinct[:12]
                 wrong = rng.sample(pool, k=wrong_needed)
                 options_list = correct + wrong
                 rng.shuffle(options_list)
@@ -520,7 +532,12 @@ class QuizMaker:
                 start = match.start() + len(verb)
                 span = focus_span(sentence, match.start(), match.end(), max_chars=80)
                 context = tidy(span.replace(sentence[start : match.end()], "……", 1))
-                if "……" not in context or len(context.replace("……", "")) < 8 or is_note(sentence):
+                if (
+                    "……" not in context
+                    or len(context.replace("……", "")) < 8
+                    or is_note(sentence)
+                    or not balanced(context)
+                ):
                     continue
                 return make(
                     type=QuizType.MULTI,
@@ -682,6 +699,23 @@ def agencies(units: str) -> list[str]:
     body = re.sub(r"^(?:牵头|责任)单位[:：]", "", body)
     names = [part.strip() for part in re.split(r"[、，,；;]|(?<=[局厅委办队])和", body) if part.strip()]
     return [name for name in names if 3 <= len(name) <= 14 and _AGENCY.search(name) and "等" not in name]
+
+
+_PAIRS = (("（", "）"), ("(", ")"), ("“", "”"), ("《", "》"), ("【", "】"))
+
+
+def balanced(text: str) -> bool:
+    """Every bracket and quote opened in `text` is closed in it: a statement cut from a sentence's tail (…部门指导
+    督促落实）) or head reads as a fragment, not a requirement."""
+    for opening, closing in _PAIRS:
+        depth = 0
+        for char in text:
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
 
 
 def _alike(first: str, second: str) -> bool:

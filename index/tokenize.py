@@ -141,6 +141,11 @@ class Tokenizer:
             self._frames[text] = found
         return found
 
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """The words of normalized `text` with their parts of speech (jieba's tags), as written (not lowercased)."""
+        with self._lock:
+            return [(pair.word, pair.flag) for pair in self._tagger.cut(normalize(text))]
+
     @cached_property
     def _frames(self) -> dict[str, frozenset[str]]:
         return {}

@@ -253,3 +253,23 @@ def test_a_changed_figure_is_asked_with_last_years_figure_as_the_trap(maker, cor
     assert "与2025年通知相比有调整" in item.stem and item.options[item.answer] == "60座"
     assert "130座" in item.options.values() and "130座" in item.explanation
     assert check_item(item, corpus) == []
+
+
+def test_options_are_names_and_statements_are_whole(maker, assistant) -> None:
+    from assistant.facts import plain_name, split_leading_verb
+    from assistant.quiz import balanced
+
+    tagged = assistant.retriever.tokenizer.tagged
+    # the verbs (and a preposition) opening a list's first item go to the stem; a pair of actions stays whole
+    assert split_leading_verb(["汇聚安全生产", "自然灾害"], tagged) == ("汇聚", ["安全生产", "自然灾害"])
+    assert split_leading_verb(["要修订防汛抗旱", "森林草原防灭火"], tagged)[0] == "要修订"
+    assert split_leading_verb(["继续在煤矿", "非煤矿山"], tagged) == ("继续在", ["煤矿", "非煤矿山"])
+    assert split_leading_verb(["构建完善风险防控", "会商研判"], tagged)[1][0] == "风险防控"
+    assert split_leading_verb(["抢险救援", "事故预防"], tagged) == ("", ["抢险救援", "事故预防"])
+    assert not balanced("经开区管委会，省级负有安全生产监管职责的部门指导督促落实）") and balanced("实施“一栋一策”治理")
+    items = maker.make(count=60, seed=2311, types=(QuizType.MULTI, QuizType.JUDGE, QuizType.BLANK, QuizType.SINGLE))
+    for item in items:
+        assert balanced(item.stem), item.stem
+        if item.type is QuizType.MULTI and "省略处" in item.stem:
+            for option in item.options.values():
+                assert plain_name(option) and split_leading_verb([option], tagged)[0] == "", item.options
