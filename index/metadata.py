@@ -73,6 +73,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
         "生效日期",
         "废止日期",
         "时效状态",
+        "效力状态",
         "属性",
         "备注",
         "公开方式",
@@ -87,9 +88,22 @@ _KEY = re.compile(rf"【?\s*(?P<key>{_KEY_PATTERN})\s*】?\s*(?:[:：]|(?=\s)|$|
 _LINE_START = re.compile(rf"^\s*(?:[-·•*]\s*)?【?\s*(?:{_KEY_PATTERN})\s*】?\s*(?:[:：|｜]|\s|$|(?<=】))")
 
 
+# characters of the keys as a traditional-character site writes them (標題, 發布機構, 文號, 成文時間 …)
+_TRADITIONAL_KEY_CHARS = frozenset("標題號發佈機構時間類單關稱鍵詞態狀屬備註開資訊來源檔頒實廢規")
+
+
 def is_meta_line(line: str) -> bool:
-    """A line of a website's metadata block (it starts with a known key)."""
-    return len(line) <= _DEBRIS_MAX_CHARS and bool(_LINE_START.match(line))
+    """A line of a website's metadata block (it starts with a known key, in simplified or traditional form)."""
+    if len(line) > _DEBRIS_MAX_CHARS:
+        return False
+    if _LINE_START.match(line):
+        return True
+    head = line[:24]
+    if not _TRADITIONAL_KEY_CHARS.intersection(head):
+        return False
+    import zhconv
+
+    return bool(_LINE_START.match(zhconv.convert(head, "zh-cn")))
 
 
 def read_meta(lines: Sequence[str]) -> dict[str, str]:

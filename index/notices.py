@@ -194,6 +194,7 @@ def parse_notices(text: str, source: str) -> list[ParsedNotice]:
     with no 一、（一）1. numbering at all is one notice indexed paragraph by paragraph.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [part for line in lines for part in unflatten(line)]
     lines = ["" if is_debris(line) else line for line in lines]
     segments = split_segments(lines)
     drafts = [draft for draft in (_draft(segment) for segment in segments) if draft is not None]
@@ -204,6 +205,34 @@ def parse_notices(text: str, source: str) -> list[ParsedNotice]:
         _fill_from_file_name(draft, source)
     used: set[str] = set()
     return [_finish(draft, source, used) for draft in drafts]
+
+
+# A page copied from a website sometimes arrives as one line, its paragraph breaks turned into spaces
+# (…通知 各市、县人民政府,…: 经省政府同意,…。 一、加强领导,严格落实安全生产责任制 各地、各部门…).
+_FLAT_LINE_CHARS = 300
+_GAP = re.compile(r"(?<=[\u4e00-\u9fff。：:；;！？”）)])[ \t\u3000\xa0]+(?=[\u4e00-\u9fff（(“\d])")
+_HEADING_CHARS = 40
+
+
+def unflatten(line: str) -> list[str]:
+    """A long line cut back into its paragraphs where a space stands for a lost line break: before a numbering
+    marker, after a sentence, after the title, and after a numbered heading (一、加强领导 | 各地、各部门…).
+    Lines of ordinary length are left alone: a space inside them is layout (确保 2012 年), not a break."""
+    if len(line) < _FLAT_LINE_CHARS:
+        return [line]
+    parts: list[str] = []
+    start = 0
+    for gap in _GAP.finditer(line):
+        left, right = line[start : gap.start()], line[gap.end() :]
+        if left.count("(") + left.count("（") > left.count(")") + left.count("）"):
+            continue  # a paragraph never breaks inside brackets (责任单位: 各县(区)人民政府…)
+        heading = match_marker(left) is not None and len(left) <= _HEADING_CHARS and not re.search(r"[。；;]", left)
+        title = not parts and len(left) <= 120 and re.search(rf"{_GENRES}$", left) is not None
+        if match_marker(right) is not None or left.endswith(("。", "：", ":", "；", "！", "？")) or heading or title:
+            parts.append(left)
+            start = gap.end()
+    parts.append(line[start:])
+    return parts
 
 
 def _fill_from_file_name(draft: _Draft, source: str) -> None:

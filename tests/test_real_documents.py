@@ -1,4 +1,4 @@
-"""Thirty real documents as published on government and mirror sites: each parses, with the metadata it states.
+"""Thirty-two real documents as published on government and mirror sites: each parses, with the metadata it states.
 
 The manifest pins issuer, level, year, 文号, date (and title where the document states one) as read by hand;
 a field the parser still gets wrong is listed under `known_gaps` with what it says instead, so that a fix
@@ -127,3 +127,18 @@ def test_a_doc_number_quoted_in_the_text_is_not_the_notice_s_own() -> None:
         "一、总体要求\n（一）加强领导。要抓好落实。\n"
     )
     assert parse_notices(text, "x.txt")[0].notice.doc_number is None
+
+
+def test_a_page_flattened_to_one_line_is_read_paragraph_by_paragraph() -> None:
+    from index.notices import unflatten
+
+    text = (FIXTURES / "anhui-ban-2005.txt").read_text(encoding="utf-8")
+    assert len([line for line in text.splitlines() if line.strip()]) == 1
+    clauses = {clause.path_label: clause for clause in parsed("anhui-ban-2005.txt").clauses}
+    assert clauses["一、"].headings == ("加强领导,严格落实安全生产责任制",)
+    assert clauses["一、"].text.startswith("一、加强领导")
+    # a line of ordinary length keeps its spaces: they are layout there, not lost breaks
+    assert unflatten("确保 2012 年底前完成。 各地要加强领导") == ["确保 2012 年底前完成。 各地要加强领导"]
+    # nor is a break read inside brackets: a long clause's responsibility note stays with it
+    note = "57. 合理规划应急物资储备点布局。" * 12 + "(责任单位: 各县(区)人民政府，市应急管理局等部门分工负责)"
+    assert unflatten(note) == [note]
