@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
 
@@ -37,14 +38,6 @@ def _faiss():
     except ImportError as error:
         raise RuntimeError("向量检索需要 faiss-cpu：pip install faiss-cpu") from error
     return faiss
-
-
-def _bm25s():
-    try:
-        import bm25s
-    except ImportError as error:
-        raise RuntimeError("词法检索需要 bm25s：pip install bm25s") from error
-    return bm25s
 
 
 def encode_passages(
@@ -115,11 +108,48 @@ class DenseIndex:
         return ClauseVectorStore(self.embeddings, self.index, self.passages)
 
 
+def write_bm25(tokens: Sequence[Sequence[str]], folder: Path, k1: float, b: float) -> None:
+    """The BM25 score of every (word, passage) pair, computed once, written where `LexicalScores` reads it.
+
+    The scores are bm25s's (Lucene variant: idf = ln(1 + (N − df + 0.5)/(df + 0.5)), tf / (tf + k1·(1 − b +
+    b·dl/avgdl)), in the same floating-point order, so identical to the last bit) and so is the file layout; but
+    they are computed with numpy over all pairs at once instead of document by document in Python, which was
+    most of the cost of a rebuild after an upload to a large library.
+    """
+    vocabulary: dict[str, int] = {}
+    lengths = np.fromiter((len(doc) for doc in tokens), dtype=np.int64, count=len(tokens))
+    words = np.fromiter(
+        (vocabulary.setdefault(token, len(vocabulary)) for doc in tokens for token in doc),
+        dtype=np.int64,
+        count=int(lengths.sum()),
+    )
+    size = max(len(vocabulary), 1)
+    docs = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
+    pairs, counts = np.unique(docs * size + words, return_counts=True)
+    pair_docs, pair_words = pairs // size, pairs % size
+    frequencies = np.bincount(pair_words, minlength=len(vocabulary))
+    documents = len(tokens)
+    idf = np.array([math.log(1 + (documents - df + 0.5) / (df + 0.5)) for df in frequencies.tolist()], dtype=np.float32)
+    average = lengths.mean() if documents else np.float64(1.0)
+    saturation = k1 * ((1 - b) + b * lengths[pair_docs] / average)
+    term = counts.astype(np.float32)
+    scores = (idf[pair_words] * (term / (saturation + term))).astype(np.float32)
+    order = np.lexsort((pair_docs, pair_words))
+    indptr = np.concatenate([[0], np.cumsum(frequencies)]).astype(np.int32)
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / "data.csc.index.npy", scores[order])
+    np.save(folder / "indices.csc.index.npy", pair_docs[order].astype(np.int32))
+    np.save(folder / "indptr.csc.index.npy", indptr)
+    (folder / "vocab.index.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+    params = {"k1": k1, "b": b, "method": "lucene", "idf_method": "lucene", "num_docs": documents, "backend": "numpy"}
+    (folder / "params.index.json").write_text(json.dumps(params), encoding="utf-8")
+
+
 class LexicalScores:
-    """BM25 scores of passages from the index bm25s saved: its per-(word, passage) scores are precomputed, so a
-    question's score is a sum of stored values, read here with numpy alone. Importing bm25s (and scipy through it)
-    is a quarter of a second a one-shot question need not pay; the build still indexes with bm25s, and the scores
-    are bm25s's own (``BM25.get_scores``, Lucene variant, which adds nothing for absent words)."""
+    """BM25 scores of passages from the precomputed per-(word, passage) scores `write_bm25` saved (bm25s's layout):
+    a question's score is a sum of stored values, read with numpy alone (importing bm25s, and scipy through it,
+    is a quarter of a second a one-shot question need not pay). Equal to ``bm25s.BM25.get_scores`` over the same
+    tokens (Lucene variant, which adds nothing for absent words)."""
 
     def __init__(
         self, vocabulary: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, docs: int
@@ -267,9 +297,12 @@ def _build(
     staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".building-"))
     try:
         cache = TokenCache(settings.vector_cache_dir)
-        bm25 = _bm25s().BM25(k1=settings.bm25_k1, b=settings.bm25_b)
-        bm25.index(cache.tokens([p.search_text for p in passages], tokenizer), show_progress=False)
-        bm25.save(str(staging / "bm25"))
+        write_bm25(
+            cache.tokens([p.search_text for p in passages], tokenizer),
+            staging / "bm25",
+            settings.bm25_k1,
+            settings.bm25_b,
+        )
         model_dir = staging / "model"
         if embeddings is None and settings.embedding_model == CORPUS_STATIC:
             progress("检索索引：在语料上训练向量模型（corpus-static）…")
@@ -304,15 +337,14 @@ def _build(
                 dense = DenseIndex.build(passages, embeddings, vector_cache, progress)
                 _faiss().write_index(dense.index, str(staging / "vectors.faiss"))
         progress(f"检索索引：{len(clauses)} 个条款的词频…")
-        frequencies: dict[str, int] = {}
+        frequencies: Counter[str] = Counter()
         for tokens in cache.tokens([clause_search_text(clause) for clause in clauses], tokenizer):
-            for token in set(tokens):
-                frequencies[token] = frequencies.get(token, 0) + 1
+            frequencies.update(set(tokens))
         (staging / "clause_frequencies.json").write_text(
             json.dumps({"clauses": len(clauses), "frequencies": frequencies}, ensure_ascii=False), encoding="utf-8"
         )
         (staging / "passages.json").write_text(
-            json.dumps([asdict(p) for p in passages], ensure_ascii=False), encoding="utf-8"
+            json.dumps([vars(p) for p in passages], ensure_ascii=False), encoding="utf-8"
         )
         (staging / "meta.json").write_text(
             json.dumps({"corpus_key": key, "model": settings.embedding_model, "passages": len(passages)}),
