@@ -34,6 +34,12 @@ _DEADLINE = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几月|截止|期限|多长时间|多久|时限|最晚|最迟|哪年|什么时间|多少天|几天内|"
     r"多少小时|几个小时|几小时"
 )
+# how often, not by when: 多久查一回, 多长时间开一次会, 按啥频次, 隔几天
+_FREQUENCY_ASKED = re.compile(
+    r"(?:多久|多长时间|多少天|几天|几个月|多少时间)[\u4e00-\u9fff]{0,4}?[一1][次回趟遍]|频次|频率|隔多久|隔几天|多久一"
+)
+# what states how often: 每月, 每季度, 每年一次, 班组日查 / 车间周查, 定期, 至少…一次
+_OFTEN = re.compile(r"每[日天周旬月季年]|每季度|每半年|每两年|[日周旬月季年]查|定期|常态化|[一1两2三3]次")
 # 哪几个/哪几种 ask which, not how many
 _COUNT = re.compile(r"多少|(?<!哪)几|比例|百分|覆盖率|多大|多长|多高|多远")
 _CONSEQUENCE = re.compile(
@@ -89,6 +95,8 @@ def question_type(question: str, scope_issuers: int, scope_years: int) -> Questi
 def detail_type(question: str) -> QuestionType:
     """What kind of fact is asked for, comparison or not: a date, a figure, a consequence, a yes/no, a requirement."""
     text = normalize(question)
+    if _FREQUENCY_ASKED.search(text):
+        return QuestionType.FREQUENCY
     if _DEADLINE.search(text):
         return QuestionType.DEADLINE
     if _COUNT.search(text):
@@ -170,6 +178,8 @@ class Extractor:
         if kind is QuestionType.COUNT and _states_figure(normalized, unit):
             score += bonus
         if kind is QuestionType.DEADLINE and _TIME.search(normalized):
+            score += bonus
+        if kind is QuestionType.FREQUENCY and _OFTEN.search(normalized):
             score += bonus
         if kind is QuestionType.CONSEQUENCE and _OUTCOME.search(normalized):
             score += bonus
@@ -326,6 +336,8 @@ def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | Non
         return [f for f in fragments if _OUTCOME.search(normalize(f))]
     if kind is QuestionType.DEADLINE:
         return [f for f in fragments if _TIME.search(normalize(f))]
+    if kind is QuestionType.FREQUENCY:
+        return [f for f in fragments if _OFTEN.search(normalize(f))]
     if kind is not QuestionType.COUNT:
         return []
     bodies = {f: _without_ordinals(f, asked_unit) for f in fragments}
@@ -485,6 +497,8 @@ def _states_asked(text: str, kind: QuestionType, unit: str | None, counted: Sequ
         return _states_figure(text, unit)
     if kind is QuestionType.DEADLINE:
         return bool(_TIME.search(normalize(text)))
+    if kind is QuestionType.FREQUENCY:
+        return bool(_OFTEN.search(normalize(text)))
     return True
 
 

@@ -15,6 +15,7 @@ class Mode(StrEnum):
 class QuestionType(StrEnum):
     COUNT = "count"  # 多少 / 几座
     DEADLINE = "deadline"  # 什么时候 / 多长时间
+    FREQUENCY = "frequency"  # 多久查一回 / 多长时间开一次 / 按啥频次
     RESPONSIBILITY = "responsibility"  # 谁负责 / 哪个部门
     YES_NO = "yes_no"  # 吗 / 能不能 / 有没有
     CONSEQUENCE = "consequence"  # 会怎样 / 怎么处理 / 有什么后果

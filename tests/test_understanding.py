@@ -184,6 +184,10 @@ def test_asked_unit(question, unit) -> None:
     [
         ("普查最晚啥时候弄完？", QuestionType.DEADLINE),
         ("这个事哪天前要报上去？", QuestionType.DEADLINE),
+        ("班组多久查一回隐患？", QuestionType.FREQUENCY),
+        ("安委会多长时间至少开一次会？", QuestionType.FREQUENCY),
+        ("隐患排查按啥频次？", QuestionType.FREQUENCY),
+        ("发生事故后多长时间内必须报告？", QuestionType.DEADLINE),
         ("电动车充电的事归谁管？", QuestionType.RESPONSIBILITY),
         ("这事具体哪几个单位牵头？", QuestionType.RESPONSIBILITY),
         ("企业关了监控报警会咋样？", QuestionType.CONSEQUENCE),
@@ -402,3 +406,11 @@ def test_the_prepared_dictionary_segments_exactly_as_jieba_built_afresh(tmp_path
     prepared[1].write_bytes(marshal.dumps({"freq": {}}))  # so is one of the wrong shape
     assert Tokenizer(tmp_path).query(questions[0]) == fresh.query(questions[0])
     assert len(marshal.loads(prepared[1].read_bytes())["freq"]) > 100_000  # and written again whole
+
+
+def test_how_often_is_led_by_how_often_not_by_a_deadline(assistant) -> None:
+    # 多久查一回 asks a frequency: the deadline sentence of the same clause (2016年年底前…80%) does not answer it
+    for question in ("2016年重点企业的班组多久查一回隐患？", "2016年厂矿隔多久查一次隐患？"):
+        answer = assistant.ask(question)
+        assert answer.question_type is QuestionType.FREQUENCY
+        assert "班组日查" in answer.answer.split("\n")[0], answer.answer
