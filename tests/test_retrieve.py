@@ -171,3 +171,16 @@ def test_lexical_scores_equal_bm25s_own_to_the_last_bit(retriever, bundled_setti
         assert np.array_equal(ours, reference.get_scores(known)), question
         compared += 1
     assert compared > 250
+
+
+def test_the_candidates_are_those_a_full_stable_sort_gives() -> None:
+    from assistant.retrieve import _best
+
+    rng = np.random.default_rng(7)
+    for trial in range(500):
+        size = int(rng.integers(1, 400))
+        # many ties (integer scores) half of the time: the order among equal scores is the index order
+        scores = (rng.integers(0, 12, size) if trial % 2 else rng.normal(size=size)).astype(np.float32)
+        eligible = rng.random(size) < 0.6
+        expected = [int(i) for i in np.argsort(-scores, kind="stable") if eligible[i]][:50]
+        assert _best(scores, eligible, 50) == expected
