@@ -121,6 +121,7 @@ def build(settings: Settings, progress: Progress = lambda message: None, skip_ba
     paths, others = source_files(settings.source_dir)
     manifest: dict[str, str] = {}
     pending: dict[str, dict] = {}
+    payloads: dict[str, dict] = {}  # cached parses read while checking them, so loading does not read them again
     parsed, reused, errors = [], [], []
     for number, path in enumerate(paths, 1):
         prefix = f"[{number}/{len(paths)}] {path.name}"
@@ -129,7 +130,10 @@ def build(settings: Settings, progress: Progress = lambda message: None, skip_ba
                 raise ReadError(f"{path.name}: 文件过大（上限 {settings.max_file_bytes / 1e6:.1f} MB）")
             data = path.read_bytes()
             digest = sha256_bytes(data)
-            if _readable(files_dir / f"{digest}.json") or digest in pending:
+            cached = _read_payload(files_dir / f"{digest}.json") if digest not in pending else None
+            if cached is not None:
+                payloads[digest] = cached
+            if cached is not None or digest in pending:
                 reused.append(path.name)
                 progress(f"{prefix}: 未变化，沿用已有索引")
             else:
@@ -157,15 +161,15 @@ def build(settings: Settings, progress: Progress = lambda message: None, skip_ba
         raise IndexNotReady(
             f"无法写入索引目录 {root}（{error.strerror or type(error).__name__}）：请检查磁盘空间和写入权限"
         ) from None
-    corpus = load(settings)
+    corpus = load(settings, {**payloads, **pending})
     progress(f"索引完成：{len(corpus.notices)} 份通知，{len(corpus.clauses)} 个条款 → {root}")
     return BuildReport(
         parsed, reused, removed, errors + [f"{p.name}: 不支持的文件类型，已跳过" for p in others], corpus
     )
 
 
-def load(settings: Settings) -> Corpus:
-    """Load the built clause index of `settings.source_dir`."""
+def load(settings: Settings, payloads: dict[str, dict] | None = None) -> Corpus:
+    """Load the built clause index of `settings.source_dir` (`payloads`: file parses already read, by digest)."""
     root = settings.clause_index_dir
     manifest = _read_manifest(root)
     if not (root / "manifest.json").exists():
@@ -175,7 +179,9 @@ def load(settings: Settings) -> Corpus:
     used: set[str] = set()
     for name, digest in manifest.items():
         try:
-            payload = json.loads((root / "files" / f"{digest}.json").read_text(encoding="utf-8"))
+            payload = (payloads or {}).get(digest) or json.loads(
+                (root / "files" / f"{digest}.json").read_text(encoding="utf-8")
+            )
             parsed = []
             for notice_data in payload["notices"]:
                 notice = Notice.from_dict(notice_data)
@@ -224,13 +230,16 @@ def _payload(notices: list[Notice], clauses: list[Clause]) -> dict:
     return {"notices": [n.to_dict() for n in notices], "clauses": [c.to_dict() for c in clauses]}
 
 
-def _readable(path: Path) -> bool:
-    """A cached parse that loads; a truncated or damaged one (a killed build, a full disk) is parsed again."""
+def _read_payload(path: Path) -> dict | None:
+    """A cached parse that loads, or None: a truncated or damaged one (a killed build, a full disk) is parsed
+    again."""
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
-        return isinstance(payload.get("notices"), list) and isinstance(payload.get("clauses"), list)
+        if isinstance(payload.get("notices"), list) and isinstance(payload.get("clauses"), list):
+            return payload
     except (OSError, ValueError, AttributeError):
-        return False
+        pass
+    return None
 
 
 def _read_manifest(root: Path) -> dict[str, str]:
