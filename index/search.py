@@ -114,30 +114,36 @@ def write_bm25(tokens: Sequence[Sequence[str]], folder: Path, k1: float, b: floa
 
     The scores are bm25s's (Lucene variant: idf = ln(1 + (N − df + 0.5)/(df + 0.5)), tf / (tf + k1·(1 − b +
     b·dl/avgdl)), in the same floating-point order, so identical to the last bit) and so is the file layout; but
-    they are computed with numpy over all pairs at once instead of document by document in Python, which was
-    most of the cost of a rebuild after an upload to a large library.
+    they are computed over all pairs at once (a sparse word × passage count matrix, numpy) instead of document by
+    document in Python, which was most of the cost of a rebuild after an upload to a large library.
     """
+    from scipy import sparse  # at build time only: answering a question never imports it
+
     lengths = np.fromiter((len(doc) for doc in tokens), dtype=np.int64, count=len(tokens))
     flat = list(itertools.chain.from_iterable(tokens))
     # word ids in order of first use, by C-level loops (a Python loop over every token is seconds at 100×)
     vocabulary = {token: i for i, token in enumerate(dict.fromkeys(flat))}
     words = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
-    size = max(len(vocabulary), 1)
-    docs = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
-    pairs, counts = np.unique(docs * size + words, return_counts=True)
-    pair_docs, pair_words = pairs // size, pairs % size
-    frequencies = np.bincount(pair_words, minlength=len(vocabulary))
     documents = len(tokens)
+    docs = np.repeat(np.arange(documents, dtype=np.int64), lengths)
+    # a word × passage matrix of term counts: its rows are the postings, passages ascending, in C
+    counts_matrix = sparse.csr_matrix(
+        (np.ones(len(words), dtype=np.float32), (words, docs)), shape=(len(vocabulary), documents)
+    )
+    counts_matrix.sum_duplicates()
+    counts_matrix.sort_indices()
+    indptr = counts_matrix.indptr.astype(np.int32)
+    pair_docs = counts_matrix.indices.astype(np.int64)
+    frequencies = np.diff(indptr)
+    pair_words = np.repeat(np.arange(len(vocabulary), dtype=np.int64), frequencies)
     idf = np.array([math.log(1 + (documents - df + 0.5) / (df + 0.5)) for df in frequencies.tolist()], dtype=np.float32)
     average = lengths.mean() if documents else np.float64(1.0)
     saturation = k1 * ((1 - b) + b * lengths[pair_docs] / average)
-    term = counts.astype(np.float32)
+    term = counts_matrix.data.astype(np.float32)
     scores = (idf[pair_words] * (term / (saturation + term))).astype(np.float32)
-    order = np.lexsort((pair_docs, pair_words))
-    indptr = np.concatenate([[0], np.cumsum(frequencies)]).astype(np.int32)
     folder.mkdir(parents=True, exist_ok=True)
-    np.save(folder / "data.csc.index.npy", scores[order])
-    np.save(folder / "indices.csc.index.npy", pair_docs[order].astype(np.int32))
+    np.save(folder / "data.csc.index.npy", scores)
+    np.save(folder / "indices.csc.index.npy", pair_docs.astype(np.int32))
     np.save(folder / "indptr.csc.index.npy", indptr)
     (folder / "vocab.index.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
     params = {"k1": k1, "b": b, "method": "lucene", "idf_method": "lucene", "num_docs": documents, "backend": "numpy"}
