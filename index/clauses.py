@@ -19,6 +19,9 @@ from index.records import Anomaly, AnomalyKind, Clause, Responsibility
 CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    # an 办法/规定/细则 issued with a notice is numbered by chapter and article: 第一章 总则 / 第三条 …
+    (0, re.compile(r"^第(?P<num>[一二三四五六七八九十]{1,3})(?P<kind>章)(?=\s|$|[\u4e00-\u9fff])")),
+    (1, re.compile(r"^第(?P<num>[一二三四五六七八九十]{1,3})(?P<kind>条)(?=\s|[\u4e00-\u9fff（(“])")),
     (1, re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})\s*、")),
     (2, re.compile(r"^[（(]\s*(?P<num>[一二三四五六七八九十]{1,4})\s*[）)]")),
     (3, re.compile(r"^(?P<num>\d{1,3})\s*[.．、](?!\d)")),
@@ -46,10 +49,13 @@ class Marker:
     number: int
     numeral: str  # as written: 十一 or 11
     length: int  # characters of the line the marker occupies
+    kind: str = ""  # 章 or 条 for chapter and article numbering (第一章, 第三条)
 
     @property
     def label(self) -> str:
         """Canonical full-width display form."""
+        if self.kind:
+            return f"第{self.numeral}{self.kind}"
         return {1: f"{self.numeral}、", 2: f"（{self.numeral}）", 3: f"{self.numeral}.", 4: f"（{self.numeral}）"}[
             self.level
         ]
@@ -62,7 +68,7 @@ def match_marker(line: str) -> Marker | None:
         if found:
             numeral = found.group("num")
             number = int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
-            return Marker(level, number, numeral, found.end())
+            return Marker(level, number, numeral, found.end(), found.groupdict().get("kind") or "")
     return None
 
 

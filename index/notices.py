@@ -342,8 +342,9 @@ def _with_year_and_issuer(
 
 
 def _top_level_one(raw: str) -> bool:
+    """一、 or 第一条 — or 第一章, which comes before its first article."""
     marker = match_marker(raw.strip())
-    return marker is not None and marker.level == 1 and marker.number == 1
+    return marker is not None and marker.level <= 1 and marker.number == 1
 
 
 def _is_front_matter(line: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.notices import parse_notices
 from index.records import Level
 from index.store import Corpus
 
@@ -198,3 +199,31 @@ def test_notice_boundaries_keep_each_notice_to_itself(corpus: Corpus) -> None:
 def test_display_title_marks_a_missing_title(corpus: Corpus) -> None:
     assert corpus.notice("山西省-2011").display_title == "山西省人民政府2011年安全生产工作文件（原文无标题）"
     assert corpus.notice("沁水县-2025").display_title == corpus.notice("沁水县-2025").title
+
+
+def test_an_issued_measure_numbered_by_chapter_and_article_is_indexed_whole() -> None:
+    # a 实施办法 issued by a cover notice: the cover's 文号 and date, then 第一章 … 第五条, all of it searchable
+    text = "\n".join(
+        [
+            "某某县人民政府办公室关于印发某某县安全生产“党政同责、一岗双责”实施办法的通知",
+            "某政办发〔2024〕12号",
+            "各乡镇人民政府，县直各部门：",
+            "《某某县安全生产“党政同责、一岗双责”实施办法》已经县政府同意，现印发给你们，请认真贯彻执行。",
+            "某某县人民政府办公室",
+            "2024年3月5日",
+            "某某县安全生产“党政同责、一岗双责”实施办法",
+            "第一章 总则",
+            "第一条 为进一步落实安全生产责任，根据《中华人民共和国安全生产法》等法律法规，制定本办法。",
+            "第二条 本办法适用于全县各级党委、政府及其工作部门。",
+            "第二章 党委政府责任",
+            "第三条 乡镇党委和政府主要负责人是本地区安全生产第一责任人，每季度至少召开一次安全生产专题会议。",
+            "第四条 乡镇政府应当配备不少于2名专职安全生产监管人员。",
+        ]
+    )
+    (parsed,) = parse_notices(text, "banfa.txt")
+    assert parsed.notice.doc_number == "某政办发〔2024〕12号" and parsed.notice.date == "2024-03-05"
+    clauses = {clause.clause_id.split("/", 1)[1]: clause for clause in parsed.clauses}
+    assert "第二章.第三条" in clauses and "第二章.第四条" in clauses
+    article = clauses["第二章.第四条"]
+    assert article.path == ("第二章", "第四条") and article.headings[0] == "党委政府责任"
+    assert "不少于2名专职安全生产监管人员" in article.text
