@@ -43,7 +43,7 @@ _GENRES = r"(通知|意见|决定|方案|安排|要点|规划|办法|函|通报|
 _TITLE = re.compile(rf"^(?P<issuer>{ISSUER_NAME})?(关于|转发|印发).{{0,120}}?{_GENRES}$")
 # a document's own title without 关于, as an attached document states it: 绵竹市2025年安全生产工作要点
 _DOC_TITLE = re.compile(
-    r"^[\u4e00-\u9fff（）()“”《》—\-\d]{4,60}?(工作要点|实施方案|工作方案|行动方案|方案|规划|意见|通知)$"
+    r"^[\u4e00-\u9fff（）()“”《》—\-\d]{4,60}?(工作要点|实施方案|工作方案|行动方案|方案|规划|意见|通知|应急预案|实施办法|办法)$"
 )
 _ADDRESSEE = re.compile(
     r"^(?:[^\u4e00-\u9fff]{0,40}?|[^\s:：]{0,20}?)各\S{0,120}[:：]$|^\S{0,40}(各成员单位|各企业|各单位|各村|各有关单位)\S{0,60}[:：]$"
@@ -299,6 +299,13 @@ def _unnumbered_draft(segment: _Segment) -> _Draft:
     paragraphs = [line for line in lines[start:end] if line.strip() and not is_noise(line)]
     if start == 0:  # no addressee: skip the title block at the top
         paragraphs = [p for p in paragraphs if not _is_front_matter(tidy_line(p))]
+    # a cover notice's signature may be followed by the document it issues (印发…方案), unnumbered too: its
+    # paragraphs are the notice's requirements, not page furniture (its title, the signature and dates are)
+    issued = [
+        line for line in lines[end:] if line.strip() and not is_noise(line) and not _is_front_matter(tidy_line(line))
+    ]
+    if start > 0 and end < len(lines) and issued:
+        paragraphs += issued
     draft = _with_year_and_issuer(segment, front, [], paragraphs, [])
     draft.numbered = False
     return draft

@@ -227,3 +227,27 @@ def test_an_issued_measure_numbered_by_chapter_and_article_is_indexed_whole() ->
     article = clauses["第二章.第四条"]
     assert article.path == ("第二章", "第四条") and article.headings[0] == "党委政府责任"
     assert "不少于2名专职安全生产监管人员" in article.text
+
+
+def test_an_unnumbered_document_issued_after_the_cover_signature_is_kept() -> None:
+    text = "\n".join(
+        [
+            "某某镇人民政府关于印发2025年安全生产工作方案的通知",
+            "各村（社区）、镇直各单位：",
+            "现将《某某镇2025年安全生产工作方案》印发给你们，请认真贯彻执行。",
+            "某某镇人民政府",
+            "2025年2月10日",
+            "某某镇2025年安全生产工作方案",
+            "为切实做好全镇安全生产工作，制定本方案。",
+            "各村要每月开展一次安全隐患排查，发现问题及时整改。",
+        ]
+    )
+    (parsed,) = parse_notices(text, "fangan.txt")
+    texts = [clause.text for clause in parsed.clauses]
+    # the cover's text, then the issued plan's paragraphs; its title, the signature and the date are not clauses
+    assert texts == [
+        "现将《某某镇2025年安全生产工作方案》印发给你们，请认真贯彻执行。",
+        "为切实做好全镇安全生产工作，制定本方案。",
+        "各村要每月开展一次安全隐患排查，发现问题及时整改。",
+    ]
+    assert parsed.notice.date == "2025-02-10" and parsed.notice.issuer == "某某镇人民政府"
