@@ -22,7 +22,8 @@ _MARKERS: tuple[tuple[int, re.Pattern[str]], ...] = (
     # an 办法/规定/细则 issued with a notice is numbered by chapter and article: 第一章 总则 / 第三条 …
     (0, re.compile(r"^第(?P<num>[一二三四五六七八九十]{1,3})(?P<kind>章)(?=\s|$|[\u4e00-\u9fff])")),
     (1, re.compile(r"^第(?P<num>[一二三四五六七八九十]{1,3})(?P<kind>条)(?=\s|[\u4e00-\u9fff（(“])")),
-    (1, re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})\s*、")),
+    # 一、 and, as web copies often write it, 一. or 一．
+    (1, re.compile(r"^(?P<num>[一二三四五六七八九十]{1,3})\s*(?:、|[.．](?!\d))")),
     (2, re.compile(r"^[（(]\s*(?P<num>[一二三四五六七八九十]{1,4})\s*[）)]")),
     (3, re.compile(r"^(?P<num>\d{1,3})\s*[.．、](?!\d)")),
     (4, re.compile(r"^[（(]\s*(?P<num>\d{1,3})\s*[）)]")),
@@ -72,7 +73,9 @@ def match_marker(line: str) -> Marker | None:
     return None
 
 
-_LEADING_MARKER = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")
+_LEADING_MARKER = re.compile(
+    r"^\s*(第[一二三四五六七八九十]+[章条]|[一二三四五六七八九十]+(?:、|[.．](?!\d))|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*"
+)
 
 
 def strip_marker(text: str) -> str:

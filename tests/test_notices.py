@@ -251,3 +251,22 @@ def test_an_unnumbered_document_issued_after_the_cover_signature_is_kept() -> No
         "各村要每月开展一次安全隐患排查，发现问题及时整改。",
     ]
     assert parsed.notice.date == "2025-02-10" and parsed.notice.issuer == "某某镇人民政府"
+
+
+@pytest.mark.parametrize("dot", ["、", ".", "．"])
+def test_top_level_numbering_as_web_copies_write_it(dot: str) -> None:
+    text = "\n".join(
+        [
+            "某某县人民政府关于做好2025年安全生产工作的通知",
+            "各乡镇人民政府，县直各部门：",
+            "为做好2025年安全生产工作，现通知如下：",
+            f"一{dot}加强组织领导。各乡镇要每月研究一次安全生产工作。",
+            f"二{dot}强化隐患排查。企业要每季度开展一次全面排查。",
+            "某某县人民政府",
+            "2025年1月5日",
+        ]
+    )
+    (parsed,) = parse_notices(text, "x.txt")
+    numbered = [c for c in parsed.clauses if c.path]
+    assert [c.path for c in numbered] == [("一、",), ("二、",)]
+    assert [c.headings for c in numbered] == [("加强组织领导",), ("强化隐患排查",)]
