@@ -276,6 +276,8 @@ def _draft(segment: _Segment) -> _Draft | None:
         None,
     )
     if first_heading is None:
+        first_heading = _arabic_top(lines[:region_end])
+    if first_heading is None:
         return None
     front_lines = lines[:first_heading]
     body_end = region_end
@@ -287,6 +289,19 @@ def _draft(segment: _Segment) -> _Draft | None:
     body = lines[first_heading:body_end]
     table = lines[table_start:] if table_start is not None else []
     return _with_year_and_issuer(segment, front, _preamble(front_lines), body, table)
+
+
+def _arabic_top(lines: Sequence[str]) -> int | None:
+    """Where a document numbered 1. 2. 3. at the top (a county's 工作要点, no 一、 anywhere) starts: its line 1.,
+    when a 2. follows and no line carries a chapter, article or 一、 marker."""
+    markers = [(i, match_marker(line.strip())) for i, line in enumerate(lines) if not line.startswith("\t")]
+    found = [(i, marker) for i, marker in markers if marker is not None]
+    if any(marker.level <= 1 for _, marker in found):
+        return None
+    first = next((i for i, marker in found if marker.level == 3 and marker.number == 1), None)
+    if first is None or not any(marker.level == 3 and marker.number == 2 for i, marker in found if i > first):
+        return None
+    return first
 
 
 def _unnumbered_draft(segment: _Segment) -> _Draft:

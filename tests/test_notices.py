@@ -270,3 +270,21 @@ def test_top_level_numbering_as_web_copies_write_it(dot: str) -> None:
     numbered = [c for c in parsed.clauses if c.path]
     assert [c.path for c in numbered] == [("一、",), ("二、",)]
     assert [c.headings for c in numbered] == [("加强组织领导",), ("强化隐患排查",)]
+
+
+def test_a_document_numbered_1_2_3_at_the_top_keeps_its_numbering() -> None:
+    text = "\n".join(
+        [
+            "某某县安全生产委员会关于印发2025年安全生产工作要点的通知",
+            "各乡镇人民政府，县直各部门：",
+            "为做好2025年安全生产工作，现将工作要点印发如下：",
+            "1.加强组织领导。各乡镇要每月研究一次安全生产工作。",
+            "（1）健全责任体系。落实三管三必须。",
+            "2.强化隐患排查。企业要每季度开展一次全面排查。",
+            "某某县安全生产委员会",
+            "2025年1月5日",
+        ]
+    )
+    (parsed,) = parse_notices(text, "x.txt")
+    assert [c.path for c in parsed.clauses if c.path] == [("1.",), ("1.", "（1）"), ("2.",)]
+    assert parsed.notice.date == "2025-01-05"
