@@ -288,3 +288,29 @@ def test_a_document_numbered_1_2_3_at_the_top_keeps_its_numbering() -> None:
     (parsed,) = parse_notices(text, "x.txt")
     assert [c.path for c in parsed.clauses if c.path] == [("1.",), ("1.", "（1）"), ("2.",)]
     assert parsed.notice.date == "2025-01-05"
+
+
+def test_a_page_number_between_wrapped_lines_is_not_quoted() -> None:
+    text = "\n".join(
+        [
+            "某某市人民政府关于做好2025年安全生产工作的通知",
+            "各县（区）人民政府，市直各部门：",
+            "一、压实安全生产责任",
+            "（一）落实党政领导责任。各县（区）党委和政",
+            "— 2 —",
+            "府主要负责人每季度至少召开一次安全生产专",
+            "题会议。",
+            "第3页 共10页",
+            "（二）落实部门监管责任。明确监管职责。",
+            "某某市人民政府",
+            "2025年1月10日",
+        ]
+    )
+    (parsed,) = parse_notices(text, "x.txt")
+    first = next(c for c in parsed.clauses if c.path == ("一、", "（一）"))
+    # (whether the short first line stands as a heading, kept on a line of its own, is not what is tested here)
+    assert (
+        first.text.replace("\n", "")
+        == "（一）落实党政领导责任。各县（区）党委和政府主要负责人每季度至少召开一次安全生产专题会议。"
+    )
+    assert all("页" not in c.text and "—" not in c.text for c in parsed.clauses)
