@@ -30,7 +30,7 @@ from index.store import Corpus
 from index.tokenize import TokenCache, Tokenizer, lexicon_hash
 
 Progress = Callable[[str], None]
-SEARCH_VERSION = "search-4"  # bump when tokenization or passage code changes what is indexed
+SEARCH_VERSION = "search-5"  # bump when tokenization or passage code changes what is indexed
 
 
 def _faiss():
@@ -250,8 +250,10 @@ def corpus_key(corpus: Corpus) -> str:
 
 
 def retrievable(corpus: Corpus) -> list:
-    """Clauses worth retrieving: everything but bare section titles."""
-    return [clause for clause in corpus.clauses if not is_heading_only(clause)]
+    """Clauses worth retrieving: everything but bare section titles. A title heads sub-clauses; a short clause
+    with none is a requirement of one sentence (第四条 乡镇政府应当配备不少于2名专职安全生产监管人员。)."""
+    parents = {clause.parent_id for clause in corpus.clauses if clause.parent_id}
+    return [clause for clause in corpus.clauses if not (is_heading_only(clause) and clause.clause_id in parents)]
 
 
 def ensure_search_index(
