@@ -29,6 +29,8 @@ from assistant.retrieve import Retrieval, Retriever, open_retriever
 from assistant.scope import Filters
 from assistant.types import Answer, Citation, Mode, QuestionType
 from assistant.verify import problems
+from index.clauses import chinese_numeral
+from index.normalize import normalize
 from index.settings import Settings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -131,6 +133,11 @@ def _topic(clause) -> str:
     return "导语" if not clause.path else f"{clause.path_label}{clause.heading}"
 
 
+# 第三条 / 第二章 of a measure issued with a notice (numbered by chapter and article), asked by its number
+_ASKED_NUMBER = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})([条章])")
+_MAX_NUMBERED_QUOTES = 6
+
+
 class Assistant:
     """Loads the indexes once; `ask` is then safe to call from several threads."""
 
@@ -168,6 +175,9 @@ class Assistant:
             answer = self._nothing_to_compare(question, retrieval, pair[0])
         elif field is not None and not retrieval.scope.out_of_scope:
             answer = self._about_notices(question, retrieval, field)
+            retrieved += tuple(c.clause_id for c in answer.citations)
+        elif (numbered := self._numbered(question, retrieval)) is not None:
+            answer = numbered
             retrieved += tuple(c.clause_id for c in answer.citations)
         elif not retrieval.covered:
             answer = self._refusal(question, retrieval)
@@ -299,6 +309,30 @@ class Assistant:
                 f"· {place_and_year(pick.notice)}《{pick.notice.display_title}》{clause.path_label}[{len(citations)}]"
             )
         return "提到这项内容的通知有：\n" + "\n".join(lines)
+
+    def _numbered(self, question: str, retrieval: Retrieval) -> Answer | None:
+        """第三条怎么规定的 / 第二章讲了什么: the article or chapter of a measure the question names, quoted from the
+        notice in scope (or the best-ranked notice that has it); None when no notice has it, or several do and
+        retrieval prefers none of them."""
+        match = _ASKED_NUMBER.search(normalize(question))
+        if match is None or retrieval.scope.out_of_scope:
+            return None
+        numeral = match.group(1)
+        label = f"第{chinese_numeral(int(numeral)) if numeral.isdigit() else numeral}{match.group(2)}"
+        ids = retrieval.scope.notice_ids
+        found = [c for c in self.corpus.clauses if label in c.path and (ids is None or c.notice_id in ids)]
+        notices = list(dict.fromkeys(clause.notice_id for clause in found))
+        ranked = [hit.clause.notice_id for hit in retrieval.hits if hit.clause.notice_id in notices]
+        if not notices or (len(notices) > 1 and not ranked):
+            return None
+        notice = self.corpus.notice(ranked[0] if ranked else notices[0])
+        # the article itself, or a chapter's title line and its articles; sub-items come with their article
+        quoted = [c for c in found if c.notice_id == notice.notice_id and c.text.strip()][:_MAX_NUMBERED_QUOTES]
+        citations = [
+            notice_citation(number, notice, clause, trim_quote(clause.text)) for number, clause in enumerate(quoted, 1)
+        ]
+        lead = f"{place_and_year(notice)}《{notice.display_title}》{label}的原文如下。"
+        return answered(question, lead, citations, Mode.EXTRACTIVE, QuestionType.REQUIREMENT)
 
     def _about_notices(self, question: str, retrieval: Retrieval, field: NoticeField) -> Answer:
         """文号, 印发日期, 标题, 发文机关 of the notices the question names, from the index, each cited."""

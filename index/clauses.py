@@ -44,6 +44,15 @@ def chinese_to_int(numeral: str) -> int:
     return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
 
 
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 13 → 十三, 20 → 二十, 99 → 九十九 (the inverse of `chinese_to_int`)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return digits[ones]
+    return f"{'' if tens == 1 else digits[tens]}十{digits[ones] if ones else ''}"
+
+
 @dataclass(frozen=True)
 class Marker:
     level: int

@@ -166,33 +166,50 @@ def test_changes_without_last_years_notice_say_so(assistant) -> None:
     assert answer.refused and "没有沁水县人民政府2026年的通知" in answer.answer and not answer.citations
 
 
-def test_a_one_sentence_article_of_an_issued_measure_answers(tmp_path) -> None:
+_MEASURE = [
+    "某某县人民政府办公室关于印发某某县安全生产“党政同责、一岗双责”实施办法的通知",
+    "某政办发〔2024〕12号",
+    "各乡镇人民政府，县直各部门：",
+    "《某某县安全生产“党政同责、一岗双责”实施办法》已经县政府同意，现印发给你们，请认真贯彻执行。",
+    "某某县人民政府办公室",
+    "2024年3月5日",
+    "某某县安全生产“党政同责、一岗双责”实施办法",
+    "第一章 总则",
+    "第一条 为进一步落实安全生产责任，根据《中华人民共和国安全生产法》等法律法规，制定本办法。",
+    "第二章 党委政府责任",
+    "第二条 乡镇党委和政府主要负责人是本地区安全生产第一责任人，每季度至少召开一次安全生产专题会议。",
+    "第三条 乡镇政府应当配备不少于2名专职安全生产监管人员。",
+]
+
+
+@pytest.fixture(scope="module")
+def measure_library(tmp_path_factory):
+    """A library of one measure issued by a cover notice, numbered by chapter and article (lexical search only)."""
     from assistant.core import Assistant
     from index.settings import Settings
 
-    source = tmp_path / "notices"
+    root = tmp_path_factory.mktemp("measure")
+    source = root / "notices"
     source.mkdir()
-    (source / "banfa.txt").write_text(
-        "\n".join(
-            [
-                "某某县人民政府办公室关于印发某某县安全生产“党政同责、一岗双责”实施办法的通知",
-                "某政办发〔2024〕12号",
-                "各乡镇人民政府，县直各部门：",
-                "《某某县安全生产“党政同责、一岗双责”实施办法》已经县政府同意，现印发给你们，请认真贯彻执行。",
-                "某某县人民政府办公室",
-                "2024年3月5日",
-                "某某县安全生产“党政同责、一岗双责”实施办法",
-                "第一章 总则",
-                "第一条 为进一步落实安全生产责任，根据《中华人民共和国安全生产法》等法律法规，制定本办法。",
-                "第二章 党委政府责任",
-                "第二条 乡镇党委和政府主要负责人是本地区安全生产第一责任人，每季度至少召开一次安全生产专题会议。",
-                "第三条 乡镇政府应当配备不少于2名专职安全生产监管人员。",
-            ]
-        ),
-        encoding="utf-8",
+    (source / "banfa.txt").write_text("\n".join(_MEASURE), encoding="utf-8")
+    return Assistant.open(
+        Settings(source_dir=source, index_dir=root / "index", embedding_model="none", current_year=2026)
     )
-    settings = Settings(source_dir=source, index_dir=tmp_path / "index", embedding_model="none", current_year=2026)
-    answer = Assistant.open(settings).ask("乡镇要配几名专职安全监管人员？")
+
+
+def test_a_one_sentence_article_of_an_issued_measure_answers(measure_library) -> None:
+    answer = measure_library.ask("乡镇要配几名专职安全监管人员？")
     # a short article with no sub-clauses is a requirement, not a section title to leave out of the search
     assert not answer.refused and "不少于2名" in answer.answer.split("\n")[0]
     assert answer.citations[0].path == "第二章第三条"
+
+
+def test_an_article_or_chapter_asked_by_its_number_is_quoted(measure_library, assistant) -> None:
+    for question in ("实施办法第二条是怎么规定的？", "第2条说的啥"):
+        answer = measure_library.ask(question)
+        assert not answer.refused and [c.path for c in answer.citations] == ["第二章第二条"], answer.answer
+        assert "每季度至少召开一次" in answer.citations[0].quote
+    chapter = measure_library.ask("第二章讲了什么？")
+    assert [c.path for c in chapter.citations] == ["第二章", "第二章第二条", "第二章第三条"]
+    # the bundled notices have no articles: such a question goes the usual way
+    assert assistant.ask("2013年的通知第三条是什么？").refused
