@@ -134,7 +134,10 @@ def _topic(clause) -> str:
 
 
 # 第三条 / 第二章 of a measure issued with a notice (numbered by chapter and article), asked by its number
-_ASKED_NUMBER = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})([条章])")
+# (not an article of a law or regulation the question names: 安全生产法第三条, 《…条例》第三条; 办法第三条 is)
+_ASKED_NUMBER = re.compile(
+    r"(?<!例)(?<!(?<!办)法)(?<!例》)(?<!(?<!办)法》)第([一二三四五六七八九十]{1,3}|\d{1,2})([条章])"
+)
 _MAX_NUMBERED_QUOTES = 6
 
 

@@ -211,5 +211,7 @@ def test_an_article_or_chapter_asked_by_its_number_is_quoted(measure_library, as
         assert "每季度至少召开一次" in answer.citations[0].quote
     chapter = measure_library.ask("第二章讲了什么？")
     assert [c.path for c in chapter.citations] == ["第二章", "第二章第二条", "第二章第三条"]
+    # an article of a law the question names is not the measure's article
+    assert "第二条的原文如下" not in measure_library.ask("安全生产法第二条是怎么规定的？").answer
     # the bundled notices have no articles: such a question goes the usual way
     assert assistant.ask("2013年的通知第三条是什么？").refused
