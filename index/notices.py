@@ -294,8 +294,11 @@ def _draft(segment: _Segment) -> _Draft | None:
 def _arabic_top(lines: Sequence[str]) -> int | None:
     """Where a document numbered 1. 2. 3. at the top (a county's 工作要点, no 一、 anywhere) starts: its line 1.,
     when a 2. follows and no line carries a chapter, article or 一、 marker."""
-    markers = [(i, match_marker(line.strip())) for i, line in enumerate(lines) if not line.startswith("\t")]
-    found = [(i, marker) for i, marker in markers if marker is not None]
+    found = [
+        (i, marker)
+        for i, line in enumerate(lines)
+        if not line.startswith("\t") and (marker := match_marker(line.strip())) is not None
+    ]
     if any(marker.level <= 1 for _, marker in found):
         return None
     first = next((i for i, marker in found if marker.level == 3 and marker.number == 1), None)

@@ -276,16 +276,16 @@ def ensure_search_index(
     except (OSError, json.JSONDecodeError):
         meta = {}
     if meta.get("corpus_key") != key:
-        _build(settings, corpus, tokenizer, root, key, progress, embeddings)
+        _build(settings, corpus, tokenizer, root, key, progress, embeddings, meta.get("corpus_key"))
     try:
-        return _load(settings, root, tokenizer, embeddings)
+        return _load(settings, root, tokenizer, embeddings, key)
     except (OSError, ValueError, KeyError, RuntimeError, TypeError) as error:
         # a damaged index file (a killed build, a full disk): rebuild once rather than answer from it
         if isinstance(error, EmbeddingError | MilvusError):
             raise  # a missing model or an unreachable Milvus is not damage a rebuild would repair
         progress(f"检索索引文件损坏（{type(error).__name__}），正在重建…")
-        _build(settings, corpus, tokenizer, root, key, progress, embeddings)
-        return _load(settings, root, tokenizer, embeddings)
+        _build(settings, corpus, tokenizer, root, key, progress, embeddings, meta.get("corpus_key"))
+        return _load(settings, root, tokenizer, embeddings, key)
 
 
 def _build(
@@ -296,7 +296,10 @@ def _build(
     key: str,
     progress: Progress,
     embeddings: Embeddings | None,
+    serving: str | None = None,
 ) -> None:
+    """Build the search index of `corpus` (key `key`) in `root`; `serving` is the corpus key of the index there
+    now, whose Milvus collection a running app may still be answering from."""
     clauses = retrievable(corpus)
     passages = [passage for clause in clauses for passage in clause_passages(clause)]
     progress(f"检索索引：{len(clauses)} 个条款切分为 {len(passages)} 段，建立词法索引…")
@@ -326,10 +329,6 @@ def _build(
                 else VectorCache(settings.vector_cache_dir, settings.embedding_model)
             )
             if settings.vector_backend is VectorBackend.MILVUS:
-                try:
-                    serving = json.loads((root / "meta.json").read_text(encoding="utf-8"))["corpus_key"]
-                except (OSError, ValueError, KeyError):
-                    serving = None
                 MilvusDenseIndex.build(
                     passages,
                     embeddings,
@@ -365,7 +364,7 @@ def _build(
     progress(f"检索索引完成 → {root}")
 
 
-def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None) -> SearchIndex:
+def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None, key: str) -> SearchIndex:
     passages = [Passage(**item) for item in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
     counted = json.loads((root / "clause_frequencies.json").read_text(encoding="utf-8"))
     bm25 = LexicalScores.load(root / "bm25")
@@ -374,11 +373,10 @@ def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embe
     )
     dense: DenseIndex | MilvusDenseIndex | None = None
     if embeddings is not None and settings.vector_backend is VectorBackend.MILVUS:
-        meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
         dense = MilvusDenseIndex.open(
             embeddings,
             _milvus_client(settings),
-            collection_name(root.name, meta["corpus_key"]),
+            collection_name(root.name, key),
             passages,
             settings.milvus_location,
         )
