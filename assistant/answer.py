@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.facts import is_note
+from assistant.facts import is_note, tidy
 from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.slots import asked_unit as unit_asked
 from assistant.slots import counted_spellings, figure_in, may_ask_places, states_count
@@ -67,6 +67,9 @@ _ORDINAL = re.compile(r"[一两二三四五六七八九十]+级|[一二三四五
 # A second clause is quoted too when its best sentence scores at least this share of the first's.
 _SECOND_QUOTE = 0.8
 _MAX_QUOTE_CHARS = 220
+# For what is required, allowed or done (not a figure or a date), a sentence up to this long leads whole.
+_WHOLE_LEAD_CHARS = 72
+_WHOLE_SENTENCE_KINDS = frozenset({QuestionType.REQUIREMENT, QuestionType.YES_NO, QuestionType.CONSEQUENCE})
 # A lead fragment with fewer words than this besides its figures and dates takes the fragment before it along.
 _MIN_SUBSTANCE = 6
 
@@ -275,10 +278,16 @@ class Extractor:
         elif position + 1 < len(fragments) and (
             _SPELLS_OUT.match(fragments[position + 1])
             or (not _REQUIRES.search(best_fragment) and _REQUIRES.search(fragments[position + 1]))
+            or _plain(best_fragment).endswith("的")
         ):
             # "省内发生的重大以上事故，" only sets the case, and "安全生产制度，" names a list the next fragment spells
             # out ("即…制度、…制度"): the answer is the fragment after it
             best_fragment = best_fragment + fragments[position + 1]
+        if kind in _WHOLE_SENTENCE_KINDS and len(normalize(strip_marker(sentence))) <= _WHOLE_LEAD_CHARS:
+            # 饭店用气有啥要求 → "紧盯…餐饮等人员密集场所，推动安装燃气泄漏报警器": the fragment that matches the
+            # question's words names who or where, and what is required, allowed or done follows it; a short
+            # sentence is the answer whole
+            best_fragment = sentence
         sentence = trim_quote(sentence, best_fragment)
         fragment = _plain(best_fragment)
         if len(normalize(fragment)) < 6:
@@ -382,7 +391,7 @@ def trim_quote(sentence: str, keep: str | None = None) -> str:
 
 def _plain(fragment: str) -> str:
     """A fragment for the lead: without its item number and trailing punctuation."""
-    return strip_marker(fragment).strip().rstrip("，,；;：:。").strip()
+    return tidy(strip_marker(fragment)).strip().rstrip("，,；;：:。").strip()
 
 
 def place_and_year(notice: Notice) -> str:

@@ -238,6 +238,28 @@ def test_lead_answers_what_is_asked(assistant, question, clause_id, in_lead) -> 
     assert in_lead in normalize(answer.lead)
 
 
+@pytest.mark.parametrize(
+    ("question", "in_lead"),
+    [
+        # the fragment matching the question names where (餐饮场所); what is required follows it in the sentence
+        ("朔州的餐馆在用气上有什么要求？", "燃气泄漏报警器"),
+        # the subject matches the question (乡镇、街道); the duty is the predicate after it
+        ("2015年乡镇政府和街道办对本地企业要做什么？", "加强对属地企业的监督检查"),
+        # a condition (…的，) is never the answer alone: what happens then comes with it
+        ("2012年可能产生职业病危害的建设项目没有预评价报告能不能批准？", "一律不得批准建设"),
+    ],
+)
+def test_a_short_sentence_leads_whole_for_what_is_required(assistant, question, in_lead) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused and in_lead in normalize(answer.lead)
+
+
+def test_the_lead_drops_pdf_stray_spaces_but_the_quote_keeps_them(assistant) -> None:
+    answer = assistant.ask("2022年每个乡镇最少得配几个安全和应急管理人员？")
+    assert "3至5名" in answer.lead
+    assert "3至 5名" in answer.citations[0].quote  # verbatim, as the notice prints it
+
+
 def test_an_everyday_word_the_notices_never_use_is_matched_by_its_root(assistant) -> None:
     # 片子 is not a word of the notices; its root 片 picks the sentence about 警示教育片 over the 一厂出事故 one
     answer = assistant.ask("2015年省内出了重大事故以后要拍什么片子？")
