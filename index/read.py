@@ -129,13 +129,24 @@ def _read_docx(data: bytes, name: str) -> str:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:
         raise ReadError(f"{name}: .docx 文件已损坏，无法打开（{type(error).__name__}）") from None
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    # Tables become tab-separated rows, the same shape as the task table in the bundled .txt notices.
-    for table in document.tables:
-        lines.append("")
-        for row in table.rows:
-            lines.extend("\t" + cell.text.replace("\n", "") for cell in row.cells)
+    from docx.table import Table
+
+    from index.wordlists import ListNumbering
+
+    numbering = ListNumbering(document)
+    lines: list[str] = []
+    # paragraphs and tables in reading order: a task table sits where the notice puts it
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            # tables become tab-separated rows, the same shape as the task table in the bundled .txt notices
             lines.append("")
+            for row in block.rows:
+                lines.extend("\t" + cell.text.replace("\n", "") for cell in row.cells)
+                lines.append("")
+            continue
+        text = block.text
+        label = numbering.label(block)  # Word's automatic 一、 （一） 1. numbering is not in the paragraph's text
+        lines.append(text if not label or text.lstrip().startswith(label) else label + text.lstrip())
     return "\n".join(lines)
 
 

@@ -46,6 +46,116 @@ def test_docx_notice_parses_like_the_text(tmp_path: Path) -> None:
     assert _clause_texts(text, "x") == _clause_texts(original, "x")
 
 
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _numbered_list(document, restart_items: bool) -> None:
+    """A Word list as notices use it: 一、 then （一） (straight through, or again under each part), then 1."""
+    from docx.oxml import parse_xml
+
+    restart = "" if restart_items else '<w:lvlRestart w:val="0"/>'
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {_W} w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+            f'<w:lvl w:ilvl="1"><w:start w:val="1"/>{restart}<w:numFmt w:val="chineseCounting"/>'
+            '<w:lvlText w:val="（%2）"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+
+def _list_paragraph(document, text: str, level: int) -> None:
+    from docx.oxml import parse_xml
+
+    paragraph = document.add_paragraph(text)
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {_W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+    )
+
+
+def test_docx_with_word_list_numbering_keeps_the_clause_hierarchy() -> None:
+    """沁水's notice typed with Word's automatic numbering (the paragraphs hold no 一、 or （一）) parses into
+    the same clauses as the text, （一）…（二十二） numbered straight through its parts as the notice does."""
+    import docx
+
+    from index.clauses import match_marker, strip_marker
+
+    original = QINSHUI.read_text(encoding="utf-8")
+    document = docx.Document()
+    _numbered_list(document, restart_items=False)
+    for line in original.split("\n"):
+        marker = match_marker(line)
+        if marker is not None and marker.kind == "" and marker.level in (1, 2):  # 一、 and （一）
+            _list_paragraph(document, strip_marker(line), marker.level - 1)
+        else:
+            document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = read_notice_bytes(buffer.getvalue(), "沁水.docx")
+    assert "\n（二十二）开展安全监管人员执法比武" in text
+
+    def clauses(source: str) -> list[tuple[str, str]]:
+        return [(clause_id, strip_marker(body).replace(" ", "")) for clause_id, body in _clause_texts(source, "x")]
+
+    assert clauses(text) == clauses(original) and len(clauses(text)) > 20
+
+
+def test_word_list_numbering_restarts_below_a_level_that_advances() -> None:
+    import docx
+
+    document = docx.Document()
+    _numbered_list(document, restart_items=True)
+    for text, level in [
+        ("压实责任", 0),
+        ("党政责任。", 1),
+        ("煤矿。", 2),
+        ("燃气。", 2),
+        ("部门责任。", 1),
+        ("治理", 0),
+    ]:
+        _list_paragraph(document, text, level)
+    _list_paragraph(document, "专项整治。", 1)
+    document.add_paragraph("（此件公开发布）")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = read_notice_bytes(buffer.getvalue(), "list.docx").split("\n")
+    assert lines == [
+        "一、压实责任",
+        "（一）党政责任。",
+        "1.煤矿。",
+        "2.燃气。",
+        "（二）部门责任。",
+        "二、治理",
+        "（一）专项整治。",
+        "（此件公开发布）",
+    ]
+
+
+def test_word_list_numbering_carried_by_heading_styles() -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    _numbered_list(document, restart_items=True)
+    for style, level in (("Heading 1", 0), ("Heading 2", 1)):
+        document.styles[style].element.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {_W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        )
+    document.add_paragraph("压实责任", style="Heading 1")
+    document.add_paragraph("党政责任。", style="Heading 2")
+    document.add_paragraph("各级党委政府要……")
+    document.add_paragraph("强化治理", style="Heading 1")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = read_notice_bytes(buffer.getvalue(), "styles.docx")
+    assert text.split("\n") == ["一、压实责任", "（一）党政责任。", "各级党委政府要……", "二、强化治理"]
+
+
 def test_docx_table_rows_become_tab_cells(tmp_path: Path) -> None:
     import docx
 
