@@ -118,10 +118,21 @@ def focus_span(sentence: str, start: int, end: int, max_chars: int = 64) -> str:
     return span.rstrip("，；：,;:。").strip()
 
 
-def sentences_of(text: str) -> list[str]:
+def sentences_of(text: str, heading: str | None = None) -> list[str]:
     """Whole sentences of a clause: `split_sentences`, with pieces that a PDF line break cut off (…, 严\n格落实…)
-    joined back to the sentence they belong to. Each is still a verbatim stretch of `text`."""
+    joined back to the sentence they belong to. Each is still a verbatim stretch of `text`.
+
+    A clause's `heading` on a line of its own without a full stop (三、加强企业安全生产管理，严格落实主体责任⏎企业是…)
+    is a sentence of its own, not the start of the next one (…主体责任企业是安全生产的主体)."""
     whole: list[str] = []
+    first_line, newline, rest = text.partition("\n")
+    if (
+        heading
+        and newline
+        and not re.search(r"[。！？；!?;]\s*$", first_line)
+        and normalize(strip_marker(first_line)) == normalize(heading).rstrip("。")
+    ):
+        return [first_line + newline, *sentences_of(rest)]
     for piece in split_sentences(text):
         if whole and not re.search(r"[。！？；!?;]\s*$", whole[-1]):
             whole[-1] += piece
@@ -185,7 +196,7 @@ class FactFinder:
     def facts(self, clause: Clause) -> list[Fact]:
         return [
             fact
-            for sentence in sentences_of(clause.text)
+            for sentence in sentences_of(clause.text, clause.heading)
             if len(normalize(sentence)) >= 10 and not is_heading_only(sentence, clause)
             for fact in self._sentence_facts(sentence)
         ]
@@ -285,7 +296,9 @@ class FactFinder:
         return [text.replace(" ", "").replace(written, _fmt(v), 1) for v in ranked]
 
     def _similar(self, text: str, pool: Iterable[str], closeness: float, rng: random.Random) -> list[str]:
-        """Real slogans of the same shape (numeral-led like 四不两直, similar length), sharing few characters."""
+        """Slogans of the same kind: real ones of the same shape (numerals where the answer has them: 四不两直
+        against 五到位, never the plan period 十二五 against it), sharing few characters; for a counted slogan also
+        the same words with another count (五到位 → 三到位, 六到位), the distractor an exam setter writes."""
         numeral = text[:1] in _CHINESE_NUMERALS
         chars = set(text)
         candidates = [
@@ -295,9 +308,15 @@ class FactFinder:
             and (s[:1] in _CHINESE_NUMERALS) == numeral
             and abs(len(s) - len(text)) <= 2
             and len(chars & set(s)) / len(chars) < 0.5
+            and _all_numerals(s) == _all_numerals(text)
         ]
         rng.shuffle(candidates)
-        candidates.sort(key=lambda s: abs(len(s) - len(text)) if closeness >= 0.5 else 0)
+        # the same pattern of numerals and words first (N到位 ~ N不N直 less than N到位 ~ N个必须)
+        candidates.sort(key=lambda s: (_shape(s) != _shape(text), abs(len(s) - len(text)) if closeness >= 0.5 else 0))
+        recounted = _recounted(text, rng)
+        if recounted:
+            # a counted slogan: two other counts of the same words, then the real slogans
+            return recounted[:2] + candidates + recounted[2:]
         return candidates
 
     def _term_peers(self, text: str, closeness: float, rng: random.Random) -> list[str]:
@@ -385,6 +404,27 @@ def _tagged_leading_verb(item: str, tagged: Callable[[str], Tagged]) -> str:
             break
         taken += len(word)
     return item[:taken]
+
+
+def _all_numerals(text: str) -> bool:
+    return all(char in _CHINESE_NUMERALS for char in text)
+
+
+def _shape(text: str) -> str:
+    return "".join("N" if char in _CHINESE_NUMERALS else "W" for char in text)
+
+
+def _recounted(text: str, rng: random.Random) -> list[str]:
+    """五到位 → 三到位, 四到位, 六到位 …: one numeral of a slogan otherwise made of words, changed (nearest first)."""
+    if _all_numerals(text) or sum(char in _CHINESE_NUMERALS for char in text) != 1 or "两" in text:
+        return []
+    position = next(i for i, char in enumerate(text) if char in _CHINESE_NUMERALS)
+    digits = "一二三四五六七八九十"
+    value = digits.find(text[position]) + 1
+    if value <= 1:
+        return []  # 一岗双责, 一案双罚: 一 is "one and the same", not a count
+    others = sorted((n for n in range(2, 11) if n != value), key=lambda n: (abs(n - value), rng.random()))
+    return [text[:position] + digits[n - 1] + text[position + 1 :] for n in others[:4]]
 
 
 def _slogan_like(text: str) -> bool:

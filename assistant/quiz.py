@@ -488,7 +488,7 @@ class QuizMaker:
 
     def _multi(self, clause, prefix, where, make, difficulty, rng, focus) -> QuizItem | None:
         clause_text = normalize(clause.text)
-        for sentence in sentences_of(clause.text):
+        for sentence in sentences_of(clause.text, clause.heading):
             if focus and not _mentions(sentence, focus):
                 continue
             for match in ENUMERATION.finditer(sentence):
@@ -578,7 +578,9 @@ class QuizMaker:
             options_list = correct + rng.sample(others, k=total - correct_count)
             rng.shuffle(options_list)
             options = dict(zip(LETTERS, options_list, strict=False))
-            sentence = next(s for s in sentences_of(clause.text) if normalize(responsibility.units) in normalize(s))
+            sentence = next(
+                s for s in sentences_of(clause.text, clause.heading) if normalize(responsibility.units) in normalize(s)
+            )
             return make(
                 type=QuizType.MULTI,
                 stem=f"{prefix}“{heading}”这项工作，下列哪些单位在责任单位之列？",
@@ -605,7 +607,7 @@ class QuizMaker:
             return None
         sentences = [
             s
-            for s in sentences_of(clause.text)
+            for s in sentences_of(clause.text, clause.heading)
             if len(normalize(s)) >= 8 and not is_heading_only(s, clause) and not is_note(s)
         ]
         sentences = [s for s in sentences if normalize(s) != normalize(clause.heading)]
@@ -634,7 +636,7 @@ class QuizMaker:
     def _case(self, clause, notice, where, make, focus) -> QuizItem | None:
         if focus and not _mentions(clause.text, focus):
             return None
-        sentences = sentences_of(clause.text)
+        sentences = sentences_of(clause.text, clause.heading)
         for index, sentence in enumerate(sentences):
             if is_heading_only(sentence, clause) or len(normalize(sentence)) > 150:
                 continue
@@ -737,7 +739,7 @@ def _about(clause: Clause, focus: tuple[str, ...]) -> bool:
     names 燃气 once among twenty industries (着力从根本上解决重大问题) makes no 燃气 short-answer item."""
     if _mentions(clause.heading, focus):
         return True
-    sentences = [s for s in sentences_of(clause.text) if not is_note(s)]
+    sentences = [s for s in sentences_of(clause.text, clause.heading) if not is_note(s)]
     return bool(sentences) and sum(_mentions(s, focus) for s in sentences) >= len(sentences) / 2
 
 

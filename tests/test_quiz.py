@@ -245,6 +245,20 @@ def test_a_figure_is_tested_against_the_same_requirement_in_other_years(maker, c
     assert {"130座", "150座"} <= set(wrong)
 
 
+def test_a_counted_slogan_is_tested_against_other_counts_and_slogans_of_its_shape(maker, corpus) -> None:
+    import random
+
+    from assistant.facts import FactKind
+
+    clause = next(c for c in corpus.clauses_of("大同市-2025") if "“五到位”" in c.text)
+    fact = next(f for f in maker.finder.facts(clause) if f.kind is FactKind.SLOGAN and f.text == "五到位")
+    for closeness in (0.0, 0.5, 1.0):
+        wrong = maker.finder.wrong_versions(fact, clause.text, closeness, random.Random(2))[:3]
+        # 四到位 / 六到位 as an exam setter writes them; never a plan period (十二五), which is all numerals
+        assert {"四到位", "六到位"} <= set(wrong), wrong
+        assert not any(all(char in "一二三四五六七八九十两" for char in option) for option in wrong)
+
+
 def test_a_changed_figure_is_asked_with_last_years_figure_as_the_trap(maker, corpus) -> None:
     items = maker.make(count=40, types=[QuizType.SINGLE], notices=["山西省-2026"], seed=3)
     changed = [i for i in items if i.clause_id == "山西省-2026/三.十一.1"]
