@@ -9,7 +9,7 @@ above it, so ``1. 煤矿。…年底前再建成6座…`` is still found by a qu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from index.records import Clause
 
@@ -19,8 +19,9 @@ SENTENCE_END = re.compile(r"(?<=[。！？；;!?\n])")
 PASSAGE_CHARS = 160
 
 
-@dataclass(frozen=True)
-class Passage:
+class Passage(NamedTuple):
+    """A retrieval unit (a named tuple: a library's hundred thousand of them load in a fraction of a second)."""
+
     clause_id: str
     notice_id: str
     text: str  # verbatim sentences of the clause
@@ -59,4 +60,5 @@ def clause_passages(clause: Clause) -> list[Passage]:
 def is_heading_only(clause: Clause) -> bool:
     """A section line such as ``三、聚焦治本攻坚，深化重点领域专项整治``: nothing to quote but its title."""
     body = clause.text.strip()
-    return len(split_sentences(body)) <= 1 and not re.search(r"[。；;]", body[:-1]) and len(body) <= 40
+    # the cheap tests first: this runs over every clause of the library at each start
+    return len(body) <= 40 and not re.search(r"[。；;]", body[:-1]) and len(split_sentences(body)) <= 1

@@ -9,9 +9,7 @@ seconds for the bundled notices), so it can never disagree with the clauses.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import math
 import shutil
 import tempfile
 from collections import Counter
@@ -22,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from index.bm25 import Counts, LexicalScores, write_bm25
 from index.embed import CORPUS_STATIC, EmbeddingError, VectorCache, load_embeddings, train_corpus_static
 from index.milvus import MilvusDenseIndex, MilvusError, collection_name, connect
 from index.passages import PASSAGE_CHARS, Passage, clause_passages, is_heading_only
@@ -30,7 +29,7 @@ from index.store import Corpus
 from index.tokenize import TokenCache, Tokenizer, lexicon_hash
 
 Progress = Callable[[str], None]
-SEARCH_VERSION = "search-5"  # bump when tokenization or passage code changes what is indexed
+SEARCH_VERSION = "search-6"  # bump when tokenization or passage code changes what is indexed
 
 
 def _faiss():
@@ -107,86 +106,6 @@ class DenseIndex:
         from index.vectors import ClauseVectorStore
 
         return ClauseVectorStore(self.embeddings, self.index, self.passages)
-
-
-def write_bm25(tokens: Sequence[Sequence[str]], folder: Path, k1: float, b: float) -> None:
-    """The BM25 score of every (word, passage) pair, computed once, written where `LexicalScores` reads it.
-
-    The scores are bm25s's (Lucene variant: idf = ln(1 + (N − df + 0.5)/(df + 0.5)), tf / (tf + k1·(1 − b +
-    b·dl/avgdl)), in the same floating-point order, so identical to the last bit) and so is the file layout; but
-    they are computed over all pairs at once (a sparse word × passage count matrix, numpy) instead of document by
-    document in Python, which was most of the cost of a rebuild after an upload to a large library.
-    """
-    from scipy import sparse  # at build time only: answering a question never imports it
-
-    lengths = np.fromiter((len(doc) for doc in tokens), dtype=np.int64, count=len(tokens))
-    flat = list(itertools.chain.from_iterable(tokens))
-    # word ids in order of first use, by C-level loops (a Python loop over every token is seconds at 100×)
-    vocabulary = {token: i for i, token in enumerate(dict.fromkeys(flat))}
-    words = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
-    documents = len(tokens)
-    docs = np.repeat(np.arange(documents, dtype=np.int64), lengths)
-    # a word × passage matrix of term counts: its rows are the postings, passages ascending, in C
-    counts_matrix = sparse.csr_matrix(
-        (np.ones(len(words), dtype=np.float32), (words, docs)), shape=(len(vocabulary), documents)
-    )
-    counts_matrix.sum_duplicates()
-    counts_matrix.sort_indices()
-    indptr = counts_matrix.indptr.astype(np.int32)
-    pair_docs = counts_matrix.indices.astype(np.int64)
-    frequencies = np.diff(indptr)
-    pair_words = np.repeat(np.arange(len(vocabulary), dtype=np.int64), frequencies)
-    idf = np.array([math.log(1 + (documents - df + 0.5) / (df + 0.5)) for df in frequencies.tolist()], dtype=np.float32)
-    average = lengths.mean() if documents else np.float64(1.0)
-    saturation = k1 * ((1 - b) + b * lengths[pair_docs] / average)
-    term = counts_matrix.data.astype(np.float32)
-    scores = (idf[pair_words] * (term / (saturation + term))).astype(np.float32)
-    folder.mkdir(parents=True, exist_ok=True)
-    np.save(folder / "data.csc.index.npy", scores)
-    np.save(folder / "indices.csc.index.npy", pair_docs.astype(np.int32))
-    np.save(folder / "indptr.csc.index.npy", indptr)
-    (folder / "vocab.index.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
-    params = {"k1": k1, "b": b, "method": "lucene", "idf_method": "lucene", "num_docs": documents, "backend": "numpy"}
-    (folder / "params.index.json").write_text(json.dumps(params), encoding="utf-8")
-
-
-class LexicalScores:
-    """BM25 scores of passages from the precomputed per-(word, passage) scores `write_bm25` saved (bm25s's layout):
-    a question's score is a sum of stored values, read with numpy alone (importing bm25s, and scipy through it,
-    is a quarter of a second a one-shot question need not pay). Equal to ``bm25s.BM25.get_scores`` over the same
-    tokens (Lucene variant, which adds nothing for absent words)."""
-
-    def __init__(
-        self, vocabulary: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, docs: int
-    ):
-        self.vocabulary = vocabulary
-        self.data = data
-        self.indices = indices
-        self.indptr = indptr
-        self.docs = docs
-
-    @classmethod
-    def load(cls, folder: Path) -> LexicalScores:
-        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
-        if params.get("method") != "lucene" or params.get("backend", "numpy") != "numpy":
-            raise ValueError(f"unexpected BM25 index: {params}")  # a rebuild writes the expected one
-        vocabulary = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
-        data, indices, indptr = (
-            np.load(folder / f"{name}.csc.index.npy", allow_pickle=False) for name in ("data", "indices", "indptr")
-        )
-        # bm25s keeps one word without a column (the empty token, last): every other word has its bounds
-        if len(indptr) < len(vocabulary) or len(data) != len(indices) or indptr[-1] != len(data):
-            raise ValueError("BM25 index and vocabulary disagree")
-        return cls(vocabulary, data, indices, indptr, int(params["num_docs"]))
-
-    def get_scores(self, tokens: Sequence[str]) -> np.ndarray:
-        scores = np.zeros(self.docs, dtype=np.float32)
-        for token in tokens:  # a repeated word counts again, as in bm25s
-            word = self.vocabulary.get(token)
-            if word is not None and word + 1 < len(self.indptr):
-                start, end = self.indptr[word], self.indptr[word + 1]
-                np.add.at(scores, self.indices[start:end], self.data[start:end])
-        return scores
 
 
 class SearchIndex:
@@ -276,6 +195,9 @@ def ensure_search_index(
     except (OSError, json.JSONDecodeError):
         meta = {}
     if meta.get("corpus_key") != key:
+        updated = _update(settings, corpus, tokenizer, root, key, meta, progress, embeddings)
+        if updated is not None:
+            return updated
         _build(settings, corpus, tokenizer, root, key, progress, embeddings, meta.get("corpus_key"))
     try:
         return _load(settings, root, tokenizer, embeddings, key)
@@ -308,7 +230,7 @@ def _build(
     try:
         cache = TokenCache(settings.vector_cache_dir)
         write_bm25(
-            cache.tokens([p.search_text for p in passages], tokenizer),
+            Counts.of(cache.tokens([p.search_text for p in passages], tokenizer)),
             staging / "bm25",
             settings.bm25_k1,
             settings.bm25_b,
@@ -344,18 +266,15 @@ def _build(
                 _faiss().write_index(dense.index, str(staging / "vectors.faiss"))
         progress(f"检索索引：{len(clauses)} 个条款的词频…")
         frequencies: Counter[str] = Counter()
-        for tokens in cache.tokens([clause_search_text(clause) for clause in clauses], tokenizer):
-            frequencies.update(set(tokens))
-        (staging / "clause_frequencies.json").write_text(
-            json.dumps({"clauses": len(clauses), "frequencies": frequencies}, ensure_ascii=False), encoding="utf-8"
-        )
-        (staging / "passages.json").write_text(
-            json.dumps([vars(p) for p in passages], ensure_ascii=False), encoding="utf-8"
-        )
-        (staging / "meta.json").write_text(
-            json.dumps({"corpus_key": key, "model": settings.embedding_model, "passages": len(passages)}),
-            encoding="utf-8",
-        )
+        words = cache.tokens([clause_search_text(clause) for clause in clauses], tokenizer)
+        notice_keys = _notice_keys(corpus, clauses)
+        by_notice: dict[str, Counter[str]] = {notice_id: Counter() for notice_id in notice_keys}
+        for clause, tokens in zip(clauses, words, strict=True):
+            by_notice[clause.notice_id].update(set(tokens))
+        for notice_id, counted in by_notice.items():
+            _write_notice_words(staging, notice_keys[notice_id], counted)
+            frequencies.update(counted)
+        _write_state(staging, key, settings, passages, len(clauses), frequencies, notice_keys)
         if root.exists():
             shutil.rmtree(root)
         staging.rename(root)
@@ -364,8 +283,132 @@ def _build(
     progress(f"检索索引完成 → {root}")
 
 
+def _notice_keys(corpus: Corpus, clauses: Sequence) -> dict[str, str]:
+    """A key per notice of `corpus` over its retrievable `clauses`: what it adds to the index."""
+    digests = {notice.notice_id: hashlib.sha256(notice.notice_id.encode()) for notice in corpus.notices}
+    for clause in clauses:
+        digests[clause.notice_id].update(
+            f"{clause.clause_id}\x00{clause.text}\x00{'/'.join(clause.headings)}\x01".encode()
+        )
+    return {notice_id: digest.hexdigest()[:16] for notice_id, digest in digests.items()}
+
+
+def _read_passages(root: Path) -> list[Passage]:
+    return [Passage(*row) for row in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
+
+
+def _write_notice_words(root: Path, notice_key: str, counted: Counter[str]) -> None:
+    """In how many of one notice's clauses each word occurs: what removing the notice takes off the totals."""
+    folder = root / "notices"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{notice_key}.json").write_text(json.dumps(counted, ensure_ascii=False), encoding="utf-8")
+
+
+def _write_state(
+    folder: Path,
+    key: str,
+    settings: Settings,
+    passages: Sequence[Passage],
+    clause_count: int,
+    frequencies: Counter[str],
+    notice_keys: dict[str, str],
+) -> None:
+    (folder / "clause_frequencies.json").write_text(
+        json.dumps({"clauses": clause_count, "frequencies": frequencies}, ensure_ascii=False), encoding="utf-8"
+    )
+    (folder / "passages.json").write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
+    meta = {"corpus_key": key, "model": settings.embedding_model, "passages": len(passages), "notices": notice_keys}
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def _update(
+    settings: Settings,
+    corpus: Corpus,
+    tokenizer: Tokenizer,
+    root: Path,
+    key: str,
+    meta: dict,
+    progress: Progress,
+    embeddings: Embeddings | None,
+) -> SearchIndex | None:
+    """Bring the index in `root` up to `corpus` by notices: take out the passages of the notices removed or
+    changed, add those of the notices new or changed, and update the BM25 counts and word frequencies from the
+    notices' own (nothing else is tokenized or encoded again), and return it loaded. None, with nothing
+    changed, when a full build is due: no index yet, a large change, a model trained on the whole corpus, vectors
+    in Milvus, a missing or damaged file."""
+    previous = meta.get("notices")
+    if (
+        not isinstance(previous, dict)
+        or settings.vector_backend is not VectorBackend.FAISS
+        or (embeddings is None and settings.embedding_model == CORPUS_STATIC)
+    ):
+        return None
+    clauses = retrievable(corpus)
+    notice_keys = _notice_keys(corpus, clauses)
+    removed = {notice_id for notice_id, notice_key in previous.items() if notice_keys.get(notice_id) != notice_key}
+    added = {notice_id for notice_id, notice_key in notice_keys.items() if previous.get(notice_id) != notice_key}
+    if (not removed and not added) or len(removed) + len(added) > max(4, len(notice_keys) // 4):
+        return None
+    try:
+        passages = _read_passages(root)
+        counts = Counts.load(root / "bm25")
+        counted = json.loads((root / "clause_frequencies.json").read_text(encoding="utf-8"))
+        frequencies: Counter[str] = Counter(counted["frequencies"])
+        for notice_id in removed:
+            frequencies.subtract(json.loads((root / "notices" / f"{previous[notice_id]}.json").read_text("utf-8")))
+        dense = None
+        embeddings = embeddings or load_embeddings(
+            settings.embedding_model, root / "model", tokenizer, settings.embedding_threads
+        )
+        if embeddings is not None:
+            dense = _faiss().read_index(str(root / "vectors.faiss"))
+            if dense.ntotal != len(passages):
+                return None
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        if isinstance(error, EmbeddingError):
+            raise
+        return None  # missing or damaged files: build afresh
+    if len(counts.lengths) != len(passages):
+        return None
+    progress(f"检索索引：增量更新（移除 {len(removed)} 份、加入 {len(added)} 份通知）…")
+    gone = np.fromiter((p.notice_id in removed for p in passages), dtype=bool, count=len(passages))
+    fresh_clauses = [clause for clause in clauses if clause.notice_id in added]
+    fresh = [passage for clause in fresh_clauses for passage in clause_passages(clause)]
+    counts = counts.updated(gone, [tokenizer(p.search_text) for p in fresh])
+    by_notice: dict[str, Counter[str]] = {notice_id: Counter() for notice_id in added}
+    for clause in fresh_clauses:
+        by_notice[clause.notice_id].update(set(tokenizer(clause_search_text(clause))))
+    staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".updating-"))
+    try:
+        bm25 = write_bm25(counts, staging / "bm25", settings.bm25_k1, settings.bm25_b)
+        if dense is not None:
+            dense.remove_ids(np.flatnonzero(gone).astype(np.int64))
+            cache = VectorCache(settings.vector_cache_dir, settings.embedding_model)
+            if fresh and embeddings is not None:
+                dense.add(encode_passages(fresh, embeddings, cache, progress))
+            _faiss().write_index(dense, str(staging / "vectors.faiss"))
+        # the per-notice files move over (one rename, not thousands of copies); if this update dies before it
+        # lands, the old index lacks them and the next start builds afresh
+        (root / "notices").rename(staging / "notices")
+        for notice_id in removed - added:
+            (staging / "notices" / f"{previous[notice_id]}.json").unlink(missing_ok=True)
+        for notice_id, words in by_notice.items():
+            _write_notice_words(staging, notice_keys[notice_id], words)
+            frequencies.update(words)
+        passages = [passage for passage, out in zip(passages, gone.tolist(), strict=True) if not out] + fresh
+        frequencies = +frequencies
+        _write_state(staging, key, settings, passages, len(clauses), frequencies, notice_keys)
+        shutil.rmtree(root)
+        staging.rename(root)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    progress(f"检索索引完成 → {root}")
+    dense_index = DenseIndex(embeddings, dense, passages) if dense is not None and embeddings is not None else None
+    return SearchIndex(passages, bm25, dense_index, tokenizer, dict(frequencies), len(clauses))
+
+
 def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None, key: str) -> SearchIndex:
-    passages = [Passage(**item) for item in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
+    passages = _read_passages(root)
     counted = json.loads((root / "clause_frequencies.json").read_text(encoding="utf-8"))
     bm25 = LexicalScores.load(root / "bm25")
     embeddings = embeddings or load_embeddings(

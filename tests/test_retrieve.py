@@ -151,7 +151,7 @@ def test_lexical_scores_equal_bm25s_own_to_the_last_bit(retriever, bundled_setti
     import bm25s
 
     from eval.schema import load_set
-    from index.search import LexicalScores
+    from index.bm25 import LexicalScores
     from index.tokenize import TokenCache
 
     assert isinstance(retriever.index.bm25, LexicalScores)
