@@ -25,6 +25,7 @@ from index.tokenize import lexicon_lines
 
 # the names the bundled files use for their issuers, longest first so 朔州市 goes before 朔州
 _ISSUERS = [("山西省", "山西"), ("朔州市", "朔州"), ("忻州市", "忻州"), ("大同市", "大同"), ("沁水县", "沁水")]
+_YEAR = re.compile(r"(?<!\d)20[0-2]\d(?!\d)")
 _FIGURE = re.compile(r"(?<![\d.年])(\d{1,3})(?=\s*(?:座|个|名|处|项|家|辆|条|所|支|台|人|%|％))")
 
 
@@ -48,20 +49,23 @@ def synthetic_library(scale: int, folder: Path, seed: int = 7) -> list[Path]:
     taken = {short for _, short in _ISSUERS}
     pool = [name for name in _place_names() if name[1] not in taken and not any(name[1] in s for s in taken)]
     rng.shuffle(pool)
-    needed = (scale - 1) * len(_ISSUERS)
-    if needed > len(pool):
-        raise ValueError(f"最多可生成 {len(pool) // len(_ISSUERS) + 1} 倍语料")
+    rounds = len(pool) // len(_ISSUERS)  # copies per round of place names
     written = []
     for path in sources:
         target = folder / path.name
         target.write_bytes(path.read_bytes())
         written.append(target)
     for copy in range(1, scale):
-        names = {old: pool.pop() for old in _ISSUERS}
+        # past the gazetteer's names (~380×), the names come round again with every year moved back 30 more
+        # years, so each copy is still its own issuer-and-year
+        turn, place = divmod(copy - 1, rounds)
+        names = {old: pool[-1 - place * len(_ISSUERS) - i] for i, old in enumerate(_ISSUERS)}  # as popped
         for path in sources:
             text = path.read_text(encoding="utf-8")
             for (full, short), (new_full, new_short) in names.items():
                 text = text.replace(full, new_full).replace(short, new_short)
+            if turn:
+                text = _YEAR.sub(lambda m, back=30 * turn: str(int(m.group()) - back), text)
             text = _FIGURE.sub(lambda m: str(max(1, int(m.group(1)) + rng.choice((-2, -1, 1, 2)))), text)
             target = folder / f"{path.stem}-x{copy:04d}.txt"
             target.write_text(text, encoding="utf-8")
