@@ -20,6 +20,7 @@ with a weight toward the newest and the local notices. Every item is checked by 
 from __future__ import annotations
 
 import collections
+import functools
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -505,6 +506,25 @@ class QuizMaker:
                     and plain_name(p)
                     and not any(_alike(p, item) for item in listed)
                 ]
+                # a list whose items mostly end alike (…灾害, …火灾) is of one kind: wrong options of that kind, not
+                # the departments or industries that share other lists with them (水利, 林业 among 灾种)
+                endings = collections.Counter(item[-2:] for item in listed if len(item) > 2).most_common(1)
+                tail, alike = endings[0] if endings else ("", 0)
+                if alike < 2 or 2 * alike < len(listed):
+                    tail, alike = collections.Counter(item[-1] for item in listed).most_common(1)[0]
+                if alike >= 2 and 2 * alike >= len(listed):
+                    # the corpus's other list items of that kind (低温雨雪冰冻灾害) when the co-listed ones fall short
+                    kind = [p for p in peers if p.endswith(tail)] + [
+                        t
+                        for t in self._list_items
+                        if t.endswith(tail)
+                        and plain_name(t)
+                        and self._nominal(t)
+                        and normalize(t) not in clause_text
+                        and len(t) <= longest + 2
+                        and not any(_alike(t, item) for item in listed)
+                    ]
+                    peers = list(dict.fromkeys(kind)) if len(kind) >= 2 else peers
                 if not peers:
                     continue
                 total = 5 if difficulty is Difficulty.HARD or len(listed) >= 4 else 4
@@ -591,6 +611,19 @@ class QuizMaker:
                 key=tuple(correct),
             )
         return None
+
+    @functools.cached_property
+    def _list_items(self) -> list[str]:
+        """Every item of every list in the corpus, most listed first."""
+        counted = collections.Counter(item for items in self.finder.enumerations for item in items)
+        return [item for item, _ in counted.most_common()]
+
+    def _nominal(self, text: str) -> bool:
+        """Opens with a noun, not a verb, adverb or adjective (有效治理重大灾害 is an action, not a kind of 灾害)."""
+        if self.finder.tagged is None:
+            return True
+        tagged = self.finder.tagged(text)
+        return bool(tagged) and not tagged[0][1].startswith(("v", "d", "a", "p", "c"))
 
     def _agencies(self, notice_id: str) -> list[str]:
         if notice_id not in self._agency_cache:

@@ -259,6 +259,18 @@ def test_a_counted_slogan_is_tested_against_other_counts_and_slogans_of_its_shap
         assert not any(all(char in "一二三四五六七八九十两" for char in option) for option in wrong)
 
 
+def test_wrong_options_of_a_list_of_one_kind_are_of_that_kind(maker) -> None:
+    # 班组日查、车间周查、厂矿月查、集团公司季查: every wrong option is a kind of 查 too, not a department or an
+    # industry that shares some other list with them
+    found = 0
+    for seed in (1, 2, 3):
+        for item in maker.make(count=40, types=[QuizType.MULTI], notices=["山西省-2020"], seed=seed):
+            if item.clause_id == "山西省-2020/三.十二":
+                found += 1
+                assert all(option.endswith("查") for option in item.options.values()), item.options
+    assert found
+
+
 def test_a_changed_figure_is_asked_with_last_years_figure_as_the_trap(maker, corpus) -> None:
     items = maker.make(count=40, types=[QuizType.SINGLE], notices=["山西省-2026"], seed=3)
     changed = [i for i in items if i.clause_id == "山西省-2026/三.十一.1"]
