@@ -10,6 +10,7 @@ question of a process, query p50/p95 over the tuned set's answerable single-clau
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -42,6 +43,10 @@ def _place_names() -> list[tuple[str, str]]:
     return names
 
 
+def _moved_back(match: re.Match, years: int) -> str:
+    return str(int(match.group()) - years)
+
+
 def synthetic_library(scale: int, folder: Path, seed: int = 7) -> list[Path]:
     """Write the bundled files and `scale` − 1 renamed, perturbed copies of each into `folder`."""
     rng = random.Random(seed)
@@ -65,7 +70,7 @@ def synthetic_library(scale: int, folder: Path, seed: int = 7) -> list[Path]:
             for (full, short), (new_full, new_short) in names.items():
                 text = text.replace(full, new_full).replace(short, new_short)
             if turn:
-                text = _YEAR.sub(lambda m, back=30 * turn: str(int(m.group()) - back), text)
+                text = _YEAR.sub(functools.partial(_moved_back, years=30 * turn), text)
             text = _FIGURE.sub(lambda m: str(max(1, int(m.group(1)) + rng.choice((-2, -1, 1, 2)))), text)
             target = folder / f"{path.stem}-x{copy:04d}.txt"
             target.write_text(text, encoding="utf-8")
