@@ -527,7 +527,9 @@ def build_ui(library: Library):
             pick.change(lambda n: clause_tree(corpus(), n), pick, tree)
             pick.change(confirm_label, pick, confirm)
             upload_file = gr.File(
-                label="上传通知（.txt / .docx / .pdf）", file_types=list(SUPPORTED_SUFFIXES), elem_id="upload"
+                label="上传通知（.txt / .docx / .pdf / 网页 .html）",
+                file_types=list(SUPPORTED_SUFFIXES),
+                elem_id="upload",
             )
             upload_button = gr.Button("上传并建立索引", elem_id="upload-button")
             library_status = gr.Markdown(elem_id="library-status")

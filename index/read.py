@@ -1,4 +1,4 @@
-"""Read a notice file (.txt in UTF-8/UTF-16/GB18030, .docx, .pdf) into text.
+"""Read a notice file (.txt in UTF-8/UTF-16/GB18030, .docx, .pdf, a saved web page) into text.
 
 Every failure is a `ReadError` with a message a user can act on; nothing here
 writes anywhere, so a bad file can never damage an index.
@@ -7,8 +7,10 @@ writes anywhere, so a bad file can never damage an index.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 # Bounds on what a file may unpack to: a notice's .docx is a few MB at most, a PDF a few hundred pages.
@@ -177,10 +179,116 @@ def _read_pdf(data: bytes, name: str) -> str:
     return text
 
 
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+# tags whose end (or start) is a line break in the page as shown
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "ul",
+        "ol",
+        "dd",
+        "dt",
+        "blockquote",
+        "pre",
+        "hr",
+        "title",
+        "center",
+        "form",
+    ]
+)
+_HIDDEN_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "head", "select", "option", "iframe", "object", "svg"]
+)
+
+
+class _PageText(HTMLParser):
+    """The text a browser shows of a page: hidden parts dropped, block elements on lines of their own."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "body":
+            self.hidden = 0  # a page that never closes its <head> (browsers close it here)
+        elif tag in _HIDDEN_TAGS:
+            self.hidden += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            # HTML collapses layout whitespace; a no-break space (&nbsp; indentation) is layout too
+            self.parts.append(re.sub(r"[\s\u00a0\u3000]+", " ", data))
+
+    def text(self) -> str:
+        lines = (line.strip() for line in "".join(self.parts).split("\n"))
+        return "\n".join(line for line in lines if line)
+
+
+def _read_html(data: bytes, name: str) -> str:
+    """A web page saved from a government site (.html/.htm/.shtml): its visible text, one block per line."""
+    declared = _CHARSET.search(data[:4096])
+    encoding = declared.group(1).decode("ascii").lower() if declared else None
+    if encoding in {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}:
+        encoding = "gb18030"
+    try:
+        markup = data.decode(encoding) if encoding and not data.startswith(b"\xef\xbb\xbf") else None
+    except (LookupError, UnicodeDecodeError):
+        markup = None  # a wrong declaration: read it as any text file
+    if markup is None:
+        markup = decode_text(data, name)
+    if not re.search(r"<\s*(html|body|p|div|br|table|meta)\b", markup[:200_000], re.IGNORECASE):
+        raise ReadError(f"{name}: 扩展名是网页，但内容不是 HTML")
+    parser = _PageText()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except (AssertionError, ValueError) as error:  # html.parser gives up only on the most broken markup
+        raise ReadError(f"{name}: 网页无法解析（{type(error).__name__}）") from None
+    return parser.text()
+
+
 def unsupported_message(name: str, suffix: str) -> str:
-    return f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 {'、'.join(READERS)}"
+    hint = "（请在 Word 或 WPS 中“另存为” .docx 后上传）" if suffix in {".doc", ".wps", ".rtf"} else ""
+    return f"{name}: 不支持的文件类型 {suffix or '(无扩展名)'}，仅支持 {'、'.join(READERS)}{hint}"
 
 
 # One reader per file type: (bytes, file name) → text, raising `ReadError`. A new format is one function and one entry.
-READERS: dict[str, Callable[[bytes, str], str]] = {".txt": decode_text, ".docx": _read_docx, ".pdf": _read_pdf}
+READERS: dict[str, Callable[[bytes, str], str]] = {
+    ".txt": decode_text,
+    ".docx": _read_docx,
+    ".pdf": _read_pdf,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".shtml": _read_html,
+}
 SUPPORTED_SUFFIXES = tuple(READERS)

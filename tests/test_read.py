@@ -218,3 +218,52 @@ def test_a_format_is_one_entry_in_the_reader_registry(monkeypatch) -> None:
         read_notice_bytes("一、总体要求".encode(), "要点.md")
     monkeypatch.setitem(read.READERS, ".md", read.decode_text)
     assert read_notice_bytes("一、总体要求".encode(), "要点.md") == "一、总体要求"
+
+
+def _government_page(body_lines: list[str], charset: str) -> str:
+    """A notice as a government site serves it: head, navigation, a metadata table, the text in paragraphs
+    indented with &nbsp;, scripts, a footer."""
+    paragraphs = "\n".join(f"<p style='text-indent:2em'>&nbsp;&nbsp;{line}</p>" for line in body_lines)
+    return f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">
+<title>关于印发的通知_政务公开_兰州市人民政府</title>
+<style>.nav {{ color: red }}</style><script>var _hmt = _hmt || []; document.write("广告");</script>
+</head><body>
+<div class="nav"><a href="/">首页</a> | <a href="/zwgk">政务公开</a> | <a href="/hdjl">互动交流</a></div>
+<table class="meta"><tr><td>索引号：</td><td>620100/2025-00123</td><td>发布机构：</td><td>兰州市应急管理局</td></tr>
+<tr><td>发文日期：</td><td>2025-03-28</td></tr></table>
+<div class="content">
+{paragraphs}
+</div>
+<script type="text/javascript">function share() {{ return "分享到微信"; }}</script>
+<div class="footer">主办：兰州市人民政府办公室&nbsp;&nbsp;网站标识码：6201000001<br/>ICP备案号：陇ICP备05000216号</div>
+</body></html>"""
+
+
+@pytest.mark.parametrize("charset", ["gb2312", "utf-8"])
+def test_a_saved_government_web_page_reads_as_its_notice(charset: str) -> None:
+    real = (PROJECT_ROOT / "tests" / "fixtures" / "real" / "lanzhou-saw-2025.txt").read_text(encoding="utf-8")
+    lines = [line for line in real.split("\n") if line.strip()]
+    page = _government_page(lines, charset).encode("gb18030" if charset == "gb2312" else "utf-8")
+    text = read_notice_bytes(page, "t20250328_123.shtml")
+    assert "var _hmt" not in text and "分享到微信" not in text and ".nav" not in text  # scripts and styles hidden
+    assert "\u00a0" not in text and "\n一、全面落实各级安全生产责任\n" in text
+    from_page = parse_notices(text, "page.shtml")
+    from_text = parse_notices(real, "page.txt")
+    assert [(p.notice.issuer, p.notice.year, p.notice.doc_number, p.notice.title) for p in from_page] == [
+        (p.notice.issuer, p.notice.year, p.notice.doc_number, p.notice.title) for p in from_text
+    ]
+    assert [c.clause_id for p in from_page for c in p.clauses] == [c.clause_id for p in from_text for c in p.clauses]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "二进制"),
+        ("只是一段文字，没有任何网页标记。".encode(), "不是 HTML"),
+        (b"<html><body><script>alert(1)</script></body></html>", "没有文字内容"),
+    ],
+)
+def test_a_bad_web_page_gets_a_clear_error(data: bytes, message: str) -> None:
+    with pytest.raises(ReadError, match=message):
+        read_notice_bytes(data, "page.html")
