@@ -390,8 +390,10 @@ def _update(
         # the per-notice files move over (one rename, not thousands of copies); if this update dies before it
         # lands, the old index lacks them and the next start builds afresh
         (root / "notices").rename(staging / "notices")
-        for notice_id in removed - added:
-            (staging / "notices" / f"{previous[notice_id]}.json").unlink(missing_ok=True)
+        current = set(notice_keys.values())
+        for notice_id in removed:
+            if previous[notice_id] not in current:  # gone, or changed (its new counts have a new key)
+                (staging / "notices" / f"{previous[notice_id]}.json").unlink(missing_ok=True)
         for notice_id, words in by_notice.items():
             _write_notice_words(staging, notice_keys[notice_id], words)
             frequencies.update(words)

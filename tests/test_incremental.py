@@ -98,6 +98,10 @@ def test_a_changed_notice_is_taken_out_and_put_back(tmp_path: Path, library: Pat
     assert any("9座智能化煤矿" in p.text for p in changed.index.passages)
     assert not any("6座智能化煤矿" in p.text for p in changed.index.passages)
     _same_index(changed, _open(_settings(tmp_path / "fresh", library))[0])
+    root = search_index_dir(settings)
+    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+    # one word-count file per notice: the edited notice's old one is gone
+    assert sorted(p.stem for p in (root / "notices").glob("*.json")) == sorted(meta["notices"].values())
 
 
 def test_missing_per_notice_counts_mean_a_full_build(tmp_path: Path, library: Path) -> None:
