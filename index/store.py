@@ -154,8 +154,9 @@ def build(settings: Settings, progress: Progress = lambda message: None, skip_ba
         for digest, payload in pending.items():
             _write_json(files_dir / f"{digest}.json", payload)
         _write_json(root / "manifest.json", {"sources": manifest})
+        wanted = set(manifest.values())  # a set: the folder holds a file per source, thousands in a large library
         for stale in files_dir.glob("*.json"):
-            if stale.stem not in manifest.values():
+            if stale.stem not in wanted:
                 stale.unlink()
     except OSError as error:  # read-only folder, full disk: the previous index, if any, is still whole
         raise IndexNotReady(
