@@ -694,6 +694,10 @@ class QuizMaker:
                 for n, s in enumerate(sentences)
                 if n != index and _ACTION.search(s) and 10 <= len(normalize(s)) <= 120 and not is_note(s)
             ]
+            # what the township must then see to: the clause's requirements about the same matter (the breach's
+            # own words), not whatever the clause says next (中小学安全教育 after 培训考核不合格人员上岗)
+            others = sorted(others, key=lambda other: -_shared_bigrams(other, sentence))
+            others = [other for other in others if _shared_bigrams(other, sentence) >= _RELATED_BIGRAMS]
             if not others:
                 continue
             chosen = [sentence, *others[:2]]
@@ -721,6 +725,22 @@ class QuizMaker:
                 key=(situation,),
             )
         return None
+
+
+# a requirement shares at least this many character pairs with the breach to be a point of the same case
+_RELATED_BIGRAMS = 3
+# pairs that every requirement shares (安全, 生产…) say nothing about being on the same matter
+_COMMON_BIGRAMS = frozenset(
+    {"安全", "全生", "生产", "加强", "落实", "严格", "开展", "推进", "建立", "健全", "完善", "工作"}
+)
+
+
+def _shared_bigrams(text: str, other: str) -> int:
+    def pairs(value: str) -> set[str]:
+        plain = normalize(value)
+        return {plain[i : i + 2] for i in range(len(plain) - 1)} - _COMMON_BIGRAMS
+
+    return len(pairs(text) & pairs(other))
 
 
 _AGENCY = re.compile(r"(?:局|厅|委|办|队|院|部|中心|公司|政府|管委会|集团|站|所|会|社|行)$")
