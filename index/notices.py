@@ -535,6 +535,11 @@ def _preamble(front_lines: Sequence[str]) -> list[str | None]:
     """
     tidy = [tidy_line(line) for line in front_lines]
     addressee = max((i for i, line in enumerate(tidy) if _ADDRESSEE.match(line)), default=None)
+    if addressee is None:
+        # no addressee: the text starts after the title; what stands above it is the page's or the letterhead's
+        # (首页 | 政务公开, a site banner), never the notice's own words
+        titles = _titles(tidy)
+        addressee = titles[0][2] if titles else None
     candidates = front_lines[addressee + 1 :] if addressee is not None else front_lines
     kept: list[str | None] = []
     for raw in candidates:

@@ -60,6 +60,19 @@ def test_upload_then_answer_then_delete(library) -> None:
     assert library.assistant.ask("晋城市今年要再建几座智能化煤矿？").refused
 
 
+def test_an_uploaded_web_page_answers_like_a_text_file(library) -> None:
+    body = "".join(f"<p>&nbsp;&nbsp;{line}</p>" for line in NOTICE.decode().split("\n") if line)
+    page = (
+        '<html><head><meta charset="gb2312"><title>晋城市政府网</title><script>var a = "首页";</script></head>'
+        f'<body><div class="nav">首页 | 政务公开</div><div class="content">{body}</div>'
+        "<div>主办：晋城市人民政府办公室</div></body></html>"
+    ).encode("gb18030")
+    assert "晋城市人民政府2026年（2条）" in library.add("t20260110_1.shtml", page)
+    answer = library.assistant.ask("晋城市今年要再建几座智能化煤矿？")
+    assert answer.citations[0].notice_id == "晋城市-2026" and "8座" in answer.lead
+    assert answer.citations[0].quote == "年底前再建成8座智能化煤矿。"
+
+
 def test_the_bundled_corpus_is_never_touched(library, notice_folder) -> None:
     before = _snapshot(notice_folder)
     library.add("晋城2026.txt", NOTICE)

@@ -254,6 +254,15 @@ def test_a_saved_government_web_page_reads_as_its_notice(charset: str) -> None:
         (p.notice.issuer, p.notice.year, p.notice.doc_number, p.notice.title) for p in from_text
     ]
     assert [c.clause_id for p in from_page for c in p.clauses] == [c.clause_id for p in from_text for c in p.clauses]
+    # the navigation, the metadata table and the footer are the page's, not the notice's
+    assert not any(word in c.text for p in from_page for c in p.clauses for word in ("首页", "索引号", "主办"))
+
+
+def test_what_stands_above_the_title_of_a_notice_without_addressee_is_not_its_text() -> None:
+    text = "网站首页 | 政务公开 | 互动交流\n晋城市欢迎您\n晋城市人民政府关于做好2026年安全生产工作的通知\n为做好全年工作，现通知如下。\n一、狠抓矿山安全\n（一）推进煤矿智能化。年底前再建成8座智能化煤矿。\n"
+    (parsed,) = parse_notices(text, "page.txt")
+    first = parsed.clauses[0]
+    assert (first.clause_id, first.text) == ("晋城市-2026/导语", "为做好全年工作，现通知如下。")
 
 
 @pytest.mark.parametrize(
