@@ -262,7 +262,8 @@ def test_ledger_and_diff_tab(page) -> None:
     page.get_by_role("tab", name="台账与对比").click()
     page.fill("#ledger-unit textarea", "应急局")
     page.click("#make-ledger")
-    page.wait_for_function("document.querySelector('#ledger-status').innerText.includes('项任务')", timeout=60_000)
+    # the first tab action after uploads and deletions may wait for the library's re-index to finish
+    page.wait_for_function("document.querySelector('#ledger-status').innerText.includes('项任务')", timeout=180_000)
     table = page.locator("#ledger").inner_text()
     assert "应急管理局" in table and "2025-06-30" in table
     page.locator("#diff-before input").fill("山西省-2025")
