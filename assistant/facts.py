@@ -167,6 +167,7 @@ class FactFinder:
         # plausible wrong options are the same requirement's figure in another year or another notice
         self.figure_contexts: dict[str, set[float]] = defaultdict(set)
         self.slogans: set[str] = set()
+        self.slogan_frames: dict[str, set[str]] = defaultdict(set)
         self.enumerations: list[tuple[str, ...]] = []
         term_clauses: Counter[str] = Counter()
         for clause in clauses:
@@ -177,7 +178,11 @@ class FactFinder:
                 value = number_of(figure)
                 if value:
                     self.figure_contexts[_figure_context(figure, text[match.end() :])].add(value)
-            self.slogans.update(m.group(1) for m in SLOGAN.finditer(text) if _slogan_like(m.group(1)))
+            for match in SLOGAN.finditer(text):
+                if _slogan_like(match.group(1)):
+                    self.slogans.add(match.group(1))
+                    # what the slogan names (“安康杯”竞赛, “打非治违”行动, “三同时”制度): the word after it
+                    self.slogan_frames[match.group(1)].add(_frame_after(text, match.end()))
             for match in ENUMERATION.finditer(text):
                 listed = list_items(match.group())
                 if len(listed) >= 2:
@@ -253,6 +258,11 @@ class FactFinder:
             candidates = _ordered_by_distance(LEVELS, text, closeness)
         elif fact.kind is FactKind.SLOGAN:
             candidates = self._similar(text, self.slogans, closeness, rng)
+            # slogans that name the same kind of thing first: another 竞赛 for a 竞赛, another 行动 for a 行动
+            end = fact.sentence.find(fact.text) + len(fact.text)
+            frame = _frame_after(fact.sentence, end + 1) if end > len(fact.text) - 1 else ""
+            if frame:
+                candidates.sort(key=lambda c: frame not in self.slogan_frames.get(c, ()))
         else:
             candidates = self._term_peers(text, closeness, rng)
         seen: set[str] = set()
@@ -404,6 +414,24 @@ def _tagged_leading_verb(item: str, tagged: Callable[[str], Tagged]) -> str:
             break
         taken += len(word)
     return item[:taken]
+
+
+# what a quoted slogan can name, by the word after it: an event, a rule or mechanism, a programme, a principle
+_FRAME_KINDS = {
+    **dict.fromkeys(("活动", "行动", "竞赛", "比武", "大赛", "宣传", "月活"), "event"),
+    **dict.fromkeys(("制度", "机制", "体系", "模式", "办法", "规定", "细则", "清单"), "rule"),
+    **dict.fromkeys(("工程", "建设", "项目", "战略", "计划", "平台", "系统"), "programme"),
+    **dict.fromkeys(("原则", "要求", "理念", "方针", "措施", "标准"), "principle"),
+}
+
+
+def _frame_after(text: str, position: int) -> str:
+    """What the quoted slogan whose closing quote is at `position` − 1 names, from the two characters after it
+    (“安康杯”竞赛 and “打非治违”行动 are events; “三同时”制度 a rule); the two characters themselves when unlisted."""
+    following = text[position : position + 2]
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2}", following):
+        return ""
+    return _FRAME_KINDS.get(following, following)
 
 
 def _all_numerals(text: str) -> bool:

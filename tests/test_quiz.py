@@ -259,6 +259,20 @@ def test_a_counted_slogan_is_tested_against_other_counts_and_slogans_of_its_shap
         assert not any(all(char in "一二三四五六七八九十两" for char in option) for option in wrong)
 
 
+def test_a_slogan_naming_an_event_is_tested_against_other_events(maker, corpus) -> None:
+    import random
+
+    from assistant.facts import FactKind
+
+    # 开展“安康杯”竞赛: the wrong options are other campaigns and activities (“反三违”行动, “警示教育月”活动),
+    # not what a campaign targets (“走过场”专项整治, “百吨王”)
+    clause = next(c for c in corpus.clauses_of("朔州市-2026") if "“安康杯”竞赛" in c.text)
+    fact = next(f for f in maker.finder.facts(clause) if f.kind is FactKind.SLOGAN and f.text == "安康杯")
+    wrong = maker.finder.wrong_versions(fact, clause.text, 0.5, random.Random(1))[:3]
+    assert all("event" in maker.finder.slogan_frames[option] for option in wrong), wrong
+    assert not {"走过场", "百吨王"} & set(wrong)
+
+
 def test_wrong_options_of_a_list_of_one_kind_are_of_that_kind(maker) -> None:
     # 班组日查、车间周查、厂矿月查、集团公司季查: every wrong option is a kind of 查 too, not a department or an
     # industry that shares some other list with them
