@@ -259,8 +259,8 @@ class FactFinder:
         elif fact.kind is FactKind.SLOGAN:
             candidates = self._similar(text, self.slogans, closeness, rng)
             # slogans that name the same kind of thing first: another 竞赛 for a 竞赛, another 行动 for a 行动
-            end = fact.sentence.find(fact.text) + len(fact.text)
-            frame = _frame_after(fact.sentence, end + 1) if end > len(fact.text) - 1 else ""
+            start = fact.sentence.find(fact.text)
+            frame = _frame_after(fact.sentence, start + len(fact.text) + 1) if start >= 0 else ""
             if frame:
                 candidates.sort(key=lambda c: frame not in self.slogan_frames.get(c, ()))
         else:
@@ -361,10 +361,7 @@ def list_items(enumeration: str) -> list[str]:
 
 def plain_name(text: str) -> bool:
     """A name that can stand as an option: no leading verb, no 的/等."""
-    # 使/让/令 open a clause (使煤矿…), not a name
-    return (
-        not _LEADING_VERBS.match(text) and not re.search(r"[的等]", text) and text[:1] not in "对在由将把向为与使让令"
-    )
+    return not _LEADING_VERBS.match(text) and not re.search(r"[的等]", text) and text[:1] not in _CLAUSE_OPENERS
 
 
 def split_leading_verb(items: list[str], tagged: Callable[[str], Tagged] | None = None) -> tuple[str, list[str]]:
@@ -388,6 +385,8 @@ def split_leading_verb(items: list[str], tagged: Callable[[str], Tagged] | None 
 
 
 _PREPOSITIONS = frozenset("对在由将把向为与")
+# what opens a clause, not a name: a preposition, or 使/让/令 (使煤矿…)
+_CLAUSE_OPENERS = _PREPOSITIONS | frozenset("使让令")
 _MODALS = frozenset({"要", "应", "须", "需", "应当", "必须", "需要"})
 # jieba's verb tags, less vn (a verbal noun names a thing: 救援, 监测); 紧盯 comes tagged z
 _VERB_TAGS = frozenset({"v", "vd", "vg", "vi", "z"})

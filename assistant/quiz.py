@@ -506,25 +506,7 @@ class QuizMaker:
                     and plain_name(p)
                     and not any(_alike(p, item) for item in listed)
                 ]
-                # a list whose items mostly end alike (…灾害, …火灾) is of one kind: wrong options of that kind, not
-                # the departments or industries that share other lists with them (水利, 林业 among 灾种)
-                endings = collections.Counter(item[-2:] for item in listed if len(item) > 2).most_common(1)
-                tail, alike = endings[0] if endings else ("", 0)
-                if alike < 2 or 2 * alike < len(listed):
-                    tail, alike = collections.Counter(item[-1] for item in listed).most_common(1)[0]
-                if alike >= 2 and 2 * alike >= len(listed):
-                    # the corpus's other list items of that kind (低温雨雪冰冻灾害) when the co-listed ones fall short
-                    kind = [p for p in peers if p.endswith(tail)] + [
-                        t
-                        for t in self._list_items
-                        if t.endswith(tail)
-                        and plain_name(t)
-                        and self._nominal(t)
-                        and normalize(t) not in clause_text
-                        and len(t) <= longest + 2
-                        and not any(_alike(t, item) for item in listed)
-                    ]
-                    peers = list(dict.fromkeys(kind)) if len(kind) >= 2 else peers
+                peers = self._of_the_same_kind(listed, peers, clause_text, longest)
                 if not peers:
                     continue
                 total = 5 if difficulty is Difficulty.HARD or len(listed) >= 4 else 4
@@ -612,6 +594,28 @@ class QuizMaker:
             )
         return None
 
+    def _of_the_same_kind(self, listed: list[str], peers: list[str], clause_text: str, longest: int) -> list[str]:
+        """A list whose items mostly end alike (…灾害, …火灾, …日查) is of one kind: its wrong options are of that
+        kind (the co-listed ones, then the corpus's other list items, 低温雨雪冰冻灾害), not the departments or
+        industries that share other lists with them (水利, 林业 among 灾种); `peers` when fewer than two are."""
+        endings = collections.Counter(item[-2:] for item in listed if len(item) > 2).most_common(1)
+        tail, alike = endings[0] if endings else ("", 0)
+        if alike < 2 or 2 * alike < len(listed):
+            tail, alike = collections.Counter(item[-1] for item in listed).most_common(1)[0]
+        if alike < 2 or 2 * alike < len(listed):
+            return peers
+        kind = [p for p in peers if p.endswith(tail)] + [
+            t
+            for t in self._list_items
+            if t.endswith(tail)
+            and plain_name(t)
+            and self._nominal(t)
+            and normalize(t) not in clause_text
+            and len(t) <= longest + 2
+            and not any(_alike(t, item) for item in listed)
+        ]
+        return list(dict.fromkeys(kind)) if len(kind) >= 2 else peers
+
     @functools.cached_property
     def _list_items(self) -> list[str]:
         """Every item of every list in the corpus, most listed first."""
@@ -696,8 +700,8 @@ class QuizMaker:
             ]
             # what the township must then see to: the clause's requirements about the same matter (the breach's
             # own words), not whatever the clause says next (中小学安全教育 after 培训考核不合格人员上岗)
-            others = sorted(others, key=lambda other: -_shared_bigrams(other, sentence))
-            others = [other for other in others if _shared_bigrams(other, sentence) >= _RELATED_BIGRAMS]
+            shared = {other: _shared_bigrams(other, sentence) for other in others}
+            others = sorted((o for o in others if shared[o] >= _RELATED_BIGRAMS), key=lambda o: -shared[o])
             if not others:
                 continue
             chosen = [sentence, *others[:2]]

@@ -528,19 +528,20 @@ def _read_front(front_lines: Sequence[str], end_lines: Sequence[str]) -> _Front:
 
 
 def _preamble(front_lines: Sequence[str]) -> list[str | None]:
-    """Body text before 一、: what follows the addressee line (or all non-front-matter text).
+    """Body text before 一、: what follows the addressee line (without one, what follows the title; without that,
+    all non-front-matter text).
 
     A skipped line (a signature, the issued document's title) between two kept ones is a
     None, so the preamble is cut there: each run is contiguous in the notice's text.
     """
     tidy = [tidy_line(line) for line in front_lines]
-    addressee = max((i for i, line in enumerate(tidy) if _ADDRESSEE.match(line)), default=None)
-    if addressee is None:
+    after = max((i for i, line in enumerate(tidy) if _ADDRESSEE.match(line)), default=None)
+    if after is None:
         # no addressee: the text starts after the title; what stands above it is the page's or the letterhead's
         # (首页 | 政务公开, a site banner), never the notice's own words
         titles = _titles(tidy)
-        addressee = titles[0][2] if titles else None
-    candidates = front_lines[addressee + 1 :] if addressee is not None else front_lines
+        after = titles[0][2] if titles else None
+    candidates = front_lines[after + 1 :] if after is not None else front_lines
     kept: list[str | None] = []
     for raw in candidates:
         line = tidy_line(raw)

@@ -161,10 +161,15 @@ def search_index_dir(settings: Settings) -> Path:
     return settings.corpus_dir / f"search-{hashlib.sha256(shape.encode()).hexdigest()[:12]}"
 
 
+def _fingerprint(clause) -> bytes:
+    """What a clause contributes to the keys of its notice and its corpus: its id, text and headings."""
+    return f"{clause.clause_id}\x00{clause.text}\x00{'/'.join(clause.headings)}\x01".encode()
+
+
 def corpus_key(corpus: Corpus) -> str:
     digest = hashlib.sha256()
     for clause in corpus.clauses:
-        digest.update(f"{clause.clause_id}\x00{clause.text}\x00{'/'.join(clause.headings)}\x01".encode())
+        digest.update(_fingerprint(clause))
     return digest.hexdigest()[:16]
 
 
@@ -287,9 +292,7 @@ def _notice_keys(corpus: Corpus, clauses: Sequence) -> dict[str, str]:
     """A key per notice of `corpus` over its retrievable `clauses`: what it adds to the index."""
     digests = {notice.notice_id: hashlib.sha256(notice.notice_id.encode()) for notice in corpus.notices}
     for clause in clauses:
-        digests[clause.notice_id].update(
-            f"{clause.clause_id}\x00{clause.text}\x00{'/'.join(clause.headings)}\x01".encode()
-        )
+        digests[clause.notice_id].update(_fingerprint(clause))
     return {notice_id: digest.hexdigest()[:16] for notice_id, digest in digests.items()}
 
 

@@ -34,7 +34,7 @@ class Level:
     start: int
     # the shallowest level whose advance starts this one again (0-based); None: never (lvlRestart 0, as in
     # notices that number （一）…（十七） straight through their 一、 二、 parts)
-    restart_below: int | None = -1
+    restart_below: int | None
 
 
 def _attribute(element, name: str) -> str | None:
@@ -66,7 +66,6 @@ class ListNumbering:
 
     def __init__(self, document) -> None:
         self._levels: dict[str, dict[int, Level]] = {}  # numId → its levels
-        self._style_numbering: dict[str, tuple[str, int]] = {}
         self._counters: dict[str, dict[int, int]] = {}
         numbering = self._numbering_element(document)
         if numbering is not None:
