@@ -313,7 +313,7 @@ class FactFinder:
         chars = set(text)
         candidates = [
             s
-            for s in pool
+            for s in sorted(pool)  # a set's order changes from process to process: the same seed, the same paper
             if s != text
             and (s[:1] in _CHINESE_NUMERALS) == numeral
             and abs(len(s) - len(text)) <= 2

@@ -204,7 +204,8 @@ def domain_terms() -> list[str]:
     from index.tokenize import lexicon_lines
 
     words = [line.split()[0] for line in lexicon_lines("userdict.txt")]
-    return sorted({w for w in words if len(w) >= 3}, key=len, reverse=True)
+    # by length, then by the word itself: a set's order changes from process to process, a paper must not
+    return sorted({w for w in words if len(w) >= 3}, key=lambda w: (-len(w), w))
 
 
 def topic_of(clause: Clause) -> str:

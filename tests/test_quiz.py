@@ -139,6 +139,36 @@ def test_same_seed_same_quiz_other_seed_other_quiz(maker) -> None:
     assert first != [i.stem for i in maker.make(count=15, seed=8)]
 
 
+def test_the_same_seed_gives_the_same_paper_in_another_process(assistant, bundled_settings) -> None:
+    """A trainer prints the paper today and the key tomorrow: string hashing differs between processes, so no set's
+    order may reach the paper."""
+    import os
+    import subprocess
+    import sys
+
+    from index.settings import PROJECT_ROOT
+
+    papers = []
+    for hash_seed in ("1", "2"):
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": hash_seed,
+            "ANQUAN_INDEX_DIR": str(bundled_settings.index_dir),
+            "ANQUAN_CURRENT_YEAR": "2026",
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant", "quiz", "--count", "40", "--seed", "3", "--json"],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            env=env,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        papers.append(done.stdout)
+    assert papers[0] == papers[1]
+
+
 def test_notice_and_topic_selection(maker) -> None:
     items = maker.make(count=10, notices=["朔州市-2026"], types=[QuizType.BLANK, QuizType.JUDGE], seed=2)
     assert {i.notice.notice_id for i in items} == {"朔州市-2026"}
