@@ -173,7 +173,12 @@ def segment_clauses(
             stack.append(current)
         elif opened:
             current = opened[-1]
-            if len(current.lines) == 1 and current.marker is not None and _stands_as_heading(current.lines[0], wrap):
+            if (
+                len(current.lines) == 1
+                and current.marker is not None
+                and _stands_as_heading(current.lines[0], wrap)
+                and not _wraps_into(current.lines[0], line)
+            ):
                 # "八、加强安全生产应急管理" on its own line: a heading, not the start of the sentence below
                 line = "\n" + line
             current.lines.append(line)
@@ -202,6 +207,30 @@ def _stands_as_heading(line: str, wrap: int) -> bool:
     if not text or text[-1] in SENTENCE_END + "，,、":
         return False
     return len(text) <= 40 and (wrap == 0 or len(text) < 0.75 * wrap)
+
+
+def _wraps_into(line: str, next_line: str) -> bool:
+    """Whether a word runs across the break between `line` and `next_line` (承诺制度，严 | 格落实: 严格).
+
+    A PDF can break a numbered item's first line where a heading would end; a heading ends
+    at a word boundary, so a word spanning the break shows the line was wrapped.
+    """
+    import jieba
+
+    tail, head = line.strip()[-4:], next_line.strip()[:4]
+    if not tail or not head or not _is_han(tail[-1]) or not _is_han(head[0]):
+        return False
+    boundary = len(tail)
+    position = 0
+    for word in jieba.cut(tail + head, HMM=False):
+        if position < boundary < position + len(word):
+            return True
+        position += len(word)
+    return False
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def segment_paragraphs(notice_id: str, paragraphs: Sequence[str], normalized_notice: str):
