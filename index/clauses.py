@@ -181,6 +181,8 @@ def segment_clauses(
             ):
                 # "八、加强安全生产应急管理" on its own line: a heading, not the start of the sentence below
                 line = "\n" + line
+            elif _is_table_row(line) or _is_table_row(current.lines[-1]):
+                line = "\n" + line  # a table copied from a web page keeps one row per line
             current.lines.append(line)
     return _located(notice_id, opened, normalized_notice)
 
@@ -207,6 +209,11 @@ def _stands_as_heading(line: str, wrap: int) -> bool:
     if not text or text[-1] in SENTENCE_END + "，,、":
         return False
     return len(text) <= 40 and (wrap == 0 or len(text) < 0.75 * wrap)
+
+
+def _is_table_row(line: str) -> bool:
+    """A row of a table as web pages are copied: cells between | bars (烟花爆竹 | 1月份 | 安监站 |)."""
+    return line.count("|") >= 2
 
 
 def _wraps_into(line: str, next_line: str) -> bool:

@@ -43,7 +43,7 @@ _GENRES = r"(通知|意见|决定|方案|安排|要点|规划|办法|函|通报|
 _TITLE = re.compile(rf"^(?P<issuer>{ISSUER_NAME})?(关于|转发|印发).{{0,120}}?{_GENRES}$")
 # a document's own title without 关于, as an attached document states it: 绵竹市2025年安全生产工作要点
 _DOC_TITLE = re.compile(
-    r"^[\u4e00-\u9fff（）()“”《》—\-\d]{4,60}?(工作要点|实施方案|工作方案|行动方案|方案|规划|意见|通知|应急预案|实施办法|办法)$"
+    r"^[\u4e00-\u9fff（）()“”《》—\-\d]{4,60}?(工作要点|实施方案|工作方案|行动方案|方案|规划|意见|通知|应急预案|实施办法|办法|计划)$"
 )
 _ADDRESSEE = re.compile(
     r"^(?:[^\u4e00-\u9fff]{0,40}?|[^\s:：]{0,20}?)各\S{0,120}[:：]$|^\S{0,40}(各成员单位|各企业|各单位|各村|各有关单位)\S{0,60}[:：]$"
@@ -51,6 +51,8 @@ _ADDRESSEE = re.compile(
 _LEADING_ISSUER = re.compile(
     r"^([\u4e00-\u9fff]{2,30}?(?:人民政府|安全生产委员会|委员会|办公室|管理局|管委会))[“\u4e00-\u9fff]"
 )
+# a document's own title that opens with the place it is for and its year: 徐庄镇2017年度…, 绵竹市2025年…
+_TITLE_JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|县|市|区|旗))(?:19|20)\d{2}\s*年")
 _YEAR_RANGE = re.compile(r"[（(]\s*(19|20)\d{2}\s*[—\-–~至]\s*(19|20)\d{2}\s*年\s*[）)]")
 _TRAILING_NUMBER = re.compile(r"\s*[（(](?P<number>[\u4e00-\u9fff]{1,10}[〔\[［]\d{4}[〕\]］]\d{1,4}号)[）)]$")
 _DATE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
@@ -363,6 +365,11 @@ def _with_year_and_issuer(
     if issuer is None and meta.get("issuer") and issuer_line(meta["issuer"]):
         issuer = issuer_line(meta["issuer"])
         inferred.append("issuer")
+    jurisdiction = _TITLE_JURISDICTION.match(front.title or "")
+    if issuer is None and jurisdiction:
+        # 徐庄镇2017年度安全生产专项整治工作计划 with no issuer stated: the place it is for, not a body it names
+        issuer = jurisdiction.group(1)
+        inferred.append("issuer")
     return _Draft(segment, front, preamble, body, table, year, issuer, inferred)
 
 
@@ -416,6 +423,14 @@ def _titles(lines: Sequence[str]) -> list[tuple[str, str | None, int]]:
             following = lines[index + 1] if index + 1 < len(lines) else ""
             if _DOC_TITLE.match(line) and _YEAR_RANGE.fullmatch(following):
                 found.append((line + following, None, index + 1))  # 治本攻坚三年行动方案 / (2024—2026年)
+                index += 1
+            elif (
+                not _DOC_TITLE.match(line)
+                and 0 < len(following) <= 12
+                and _DOC_TITLE.match(line + following)
+                and re.search(r"(19|20)\d{2}", line)
+            ):
+                found.append((line + following, None, index + 1))  # 徐庄镇2017年度安全生产专项整治 / 工作计划
                 index += 1
             elif _DOC_TITLE.match(line) and (re.search(r"(19|20)\d{2}", line) or _LEADING_ISSUER.match(line)):
                 # 绵竹市2025年安全生产工作要点; 温州市鹿城区双屿镇人民政府“上海世博会”期间安全生产工作实施方案
@@ -527,6 +542,18 @@ def _read_front(front_lines: Sequence[str], end_lines: Sequence[str]) -> _Front:
     return front
 
 
+def _title_line_indices(lines: Sequence[str]) -> set[int]:
+    """Indices of the lines that make up a title, a title broken over lines included (…专项整治 / 工作计划)."""
+    indices: set[int] = set()
+    for joined, _issuer, last in _titles(lines):
+        length, index = len(joined), last
+        while index >= 0 and length > 0:
+            length -= len(re.sub(r"\s", "", lines[index]))
+            indices.add(index)
+            index -= 1
+    return indices
+
+
 def _preamble(front_lines: Sequence[str]) -> list[str | None]:
     """Body text before 一、: what follows the addressee line (without one, what follows the title; without that,
     all non-front-matter text).
@@ -541,15 +568,16 @@ def _preamble(front_lines: Sequence[str]) -> list[str | None]:
         # (首页 | 政务公开, a site banner), never the notice's own words
         titles = _titles(tidy)
         after = titles[0][2] if titles else None
-    candidates = front_lines[after + 1 :] if after is not None else front_lines
+    start = after + 1 if after is not None else 0
+    title_lines = _title_line_indices(tidy[start:])
     kept: list[str | None] = []
-    for raw in candidates:
+    for position, raw in enumerate(front_lines[start:]):
         line = tidy_line(raw)
         if not line:
             continue
         if is_noise(raw):
             continue  # noise is not in the notice's text at all, so it is no gap
-        if _is_front_matter(line) or _titles([line]):
+        if _is_front_matter(line) or position in title_lines:
             if kept and kept[-1] is not None:
                 kept.append(None)
             continue

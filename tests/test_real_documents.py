@@ -1,4 +1,4 @@
-"""Thirty-two real documents as published on government and mirror sites: each parses, with the metadata it states.
+"""Thirty-four real documents as published on government and mirror sites: each parses, with the metadata it states.
 
 The manifest pins issuer, level, year, 文号, date (and title where the document states one) as read by hand;
 a field the parser still gets wrong is listed under `known_gaps` with what it says instead, so that a fix
@@ -142,3 +142,21 @@ def test_a_page_flattened_to_one_line_is_read_paragraph_by_paragraph() -> None:
     # nor is a break read inside brackets: a long clause's responsibility note stays with it
     note = "57. 合理规划应急物资储备点布局。" * 12 + "(责任单位: 各县(区)人民政府，市应急管理局等部门分工负责)"
     assert unflatten(note) == [note]
+
+
+def test_a_table_copied_from_a_web_page_keeps_its_rows() -> None:
+    clause = next(c for c in parsed("xuzhuang-2017.txt").clauses if c.clause_id.endswith("/一"))
+    rows = clause.text.split("\n")
+    assert "烟花爆竹 | 1月份 | 安监站 安监所 |" in rows
+    assert "交通运输 | 12月份 | 超限站 公路站 交警六中队 |" in rows
+
+
+@pytest.mark.parametrize(
+    ("name", "title_text"),
+    [("xuzhuang-2017.txt", "工作计划按照"), ("quanxi-2013.txt", "实施方案2013年6月份")],
+)
+def test_the_issued_document_s_title_is_not_read_into_the_preamble(name: str, title_text: str) -> None:
+    # the cover letter and the document it issues are cut apart at the title, a title broken over two lines too
+    preambles = [c for c in parsed(name).clauses if not c.path]
+    assert len(preambles) == 2
+    assert not any(title_text in c.text for c in preambles)
