@@ -61,6 +61,9 @@ _BODY_YEAR = re.compile(
     r"(?:做好|抓好|加强)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*(?:全省|全市|全县|全区)?\s*(?:的)?\s*安全生产"
 )
 _ANY_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年")
+_TARGET_YEAR = re.compile(
+    r"(?:到|至|截至|截止到?)\s*(?P<year>(?:19|20)\d{2})\s*年|(?P<year2>(?:19|20)\d{2})\s*年\s*(?:底|末|年底|年末)?\s*(?:前|以前)"
+)
 
 
 # Lines after a restarting 一、 in which a notice without front matter states its year.
@@ -155,7 +158,9 @@ def _body_year(lines: Sequence[str]) -> int | None:
     stated = Counter(int(m.group("year")) for m in _BODY_YEAR.finditer(text))
     if stated:
         return max(stated.items(), key=lambda item: (item[1], item[0]))[0]
-    years = [int(m.group("year")) for m in _ANY_YEAR.finditer(text)]
+    # a year the text works towards (到2030年, 2025年底前) is a target, not the year the notice is for
+    targets = {m.start("year") if m.group("year") else m.start("year2") for m in _TARGET_YEAR.finditer(text)}
+    years = [int(m.group("year")) for m in _ANY_YEAR.finditer(text) if m.start("year") not in targets]
     return max(years) if years else None
 
 
@@ -619,7 +624,9 @@ def _finish(draft: _Draft, source: str, used_ids: set[str]) -> ParsedNotice:
             f"{source}: 没有找到编号条款（一、（一）1.），也没有写明年份或安全生产、应急、消防的内容，不像是一份安全生产工作文件"
         )
     if draft.year is None:
-        raise ValueError(f"{where}: 找不到通知所针对的年份（标题、正文、文号和日期都没有写明年份）")
+        raise ValueError(
+            f"{where}: 找不到通知所针对的年份（标题、正文、文号和日期都没有写明年份）；在文件名里写上发文机关和年份（如 某某市人民政府2018年安全生产工作意见.docx）即可导入"
+        )
     missing = []
     issuer = draft.issuer
     if issuer is None:

@@ -314,3 +314,22 @@ def test_a_page_number_between_wrapped_lines_is_not_quoted() -> None:
         == "（一）落实党政领导责任。各县（区）党委和政府主要负责人每季度至少召开一次安全生产专题会议。"
     )
     assert all("页" not in c.text and "—" not in c.text for c in parsed.clauses)
+
+
+# an 意见 that names no issuer, date or 文号, whose only years are the ones it works towards
+_TARGETS_ONLY = """为深入贯彻落实《中共中央 国务院关于推进安全生产领域改革发展的意见》精神,现就推进我市安全生产领域改革发展提出以下意见。
+一、总体要求
+1.目标任务
+到2020年,安全生产责任基本明晰,依法监管能力明显加强。到2030年,实现安全生产治理体系和治理能力现代化。
+二、强化落实
+各地要在2019年底前完成安全生产权力和责任清单编制。
+"""
+
+
+def test_a_year_the_notice_works_towards_is_not_its_year() -> None:
+    with pytest.raises(ValueError, match="文件名里写上发文机关和年份"):
+        parse_notices(_TARGETS_ONLY, "意见.txt")
+    [parsed] = parse_notices(_TARGETS_ONLY, "潮州市人民政府2018年安全生产意见.txt")
+    assert (parsed.notice.issuer, parsed.notice.year) == ("潮州市人民政府", 2018)
+    with_its_year = _TARGETS_ONLY.replace("现就推进", "现就2018年推进")
+    assert parse_notices(with_its_year, "意见.txt")[0].notice.year == 2018
