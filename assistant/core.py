@@ -367,8 +367,14 @@ class Assistant:
         if unit.origin == "inline":
             quote = units_sentence(pick.clause, unit) or pick.sentence
         citations.append(citation_for(1, pick, quote, units=unit.units))
-        source = "（见通知所附重点任务分工表）" if unit.origin == "table" else ""
-        return f"{where}中，“{pick.clause.heading}”这项工作的责任单位是：{unit.units}{source}。"
+        source = ""
+        task = pick.clause.heading
+        if unit.origin == "table" and unit.units in pick.clause.text:
+            # a row of a table in the clause itself names its task in its first cell (养老机构 | 4月份 | 民政所)
+            source, task = "（见条款中的表格）", (unit.task or task).split("|")[0].strip()
+        elif unit.origin == "table":
+            source = "（见通知所附重点任务分工表）"
+        return f"{where}中，“{task}”这项工作的责任单位是：{unit.units}{source}。"
 
     def _fallback_note(self, retrieval: Retrieval, citations: Sequence[Citation]) -> str:
         scope = retrieval.scope

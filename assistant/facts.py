@@ -71,6 +71,8 @@ class Fact:
 def tidy(text: str) -> str:
     """Display form of source text: PDF line breaks and spaces next to CJK or digits dropped (确保 2012 年 →
     确保2012年). Never applied to a quote, whose check goes through `normalize` anyway."""
+    if text.count("|") >= 2:  # a table row copied from a web page: its cells, not its bars
+        text = "，".join(cell.strip() for cell in text.strip().strip("|").split("|") if cell.strip())
     joined = re.sub(r"\s*\n\s*", "", text)
     return re.sub(r"(?<=\d)\s+(?=[\u4e00-\u9fff%％])|(?<=[\u4e00-\u9fff])\s+(?=\d)", "", tidy_line(joined))
 

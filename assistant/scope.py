@@ -171,6 +171,10 @@ class ScopeReader:
             if place in masked and _stands_alone(masked, place) and _names_an_issuer(masked, place):
                 unknown.append(place)
                 masked = masked.replace(place, "□")
+        town = _TOWN.match(masked)
+        if town and not unknown and not town.group(1).startswith(_NOT_A_TOWN_NAME):
+            # 徐庄镇…: towns are in no gazetteer, so a question opening with one names a place of its own
+            unknown.append(town.group(1))
         years = [int(y) for y in _YEAR.findall(text)]
         mentions.extend(f"{y}年" for y in years)
         relative = False
@@ -248,6 +252,29 @@ def _narrowed_by_organ(issuers: list[str], text: str) -> list[str]:
             if chosen:
                 return chosen
     return issuers
+
+
+# a town or township opening a question (徐庄镇, 郑村乡, 西城街道), not 乡镇, 城乡, 小城镇 or 各乡
+_TOWN = re.compile(r"^((?![\u4e00-\u9fff]*(?:城镇|城乡|村镇|小镇|集镇))[\u4e00-\u9fff]{2,3}?(?:镇|乡|街道))(?![镇村])")
+_NOT_A_TOWN_NAME = (
+    "我",
+    "咱",
+    "本",
+    "这",
+    "那",
+    "该",
+    "哪",
+    "某",
+    "各",
+    "每",
+    "全",
+    "其",
+    "有",
+    "在",
+    "到",
+    "去",
+    "回",
+)
 
 
 def _stands_alone(text: str, place: str) -> bool:

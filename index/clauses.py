@@ -269,7 +269,7 @@ def _located(notice_id: str, opened, normalized_notice: str) -> tuple[list[Claus
             start=start,
             end=cursor,
             parent_id=item.parent_id,
-            units=tuple(inline_responsibilities(text)),
+            units=tuple(inline_responsibilities(text) + table_responsibilities(text)),
         )
         clauses.append(clause)
         anomalies.extend(find_anomalies(clause, leaf=not item.has_children))
@@ -309,6 +309,27 @@ def parentheticals(text: str) -> Iterable[str]:
 
 _UNITS_PREFIX = re.compile(r"^\s*责任单位\s*[:：]\s*")
 _UNITS_SUFFIX = re.compile(r"(负责|负责落实|分工负责|牵头|指导督促落实|督促落实)\s*$")
+
+
+_UNITS_COLUMN = re.compile(r"^(责任单位|责任部门|牵头单位|负责单位|责任主体|牵头部门)")
+
+
+def table_responsibilities(text: str) -> list[Responsibility]:
+    """The units of each row of a table in the clause (cells between | bars) whose header names a 责任单位 column."""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in text.split("\n")
+        if _is_table_row(line)
+    ]
+    column = next((i for i, cell in enumerate(rows[0]) if _UNITS_COLUMN.match(cell)), None) if rows else None
+    if column is None:
+        return []
+    found = []
+    for row in rows[1:]:
+        if column < len(row) and row[column]:
+            task = " | ".join(cell for i, cell in enumerate(row) if i != column and cell)
+            found.append(Responsibility(units=row[column], task=task, origin="table"))
+    return found
 
 
 def inline_responsibilities(text: str) -> list[Responsibility]:

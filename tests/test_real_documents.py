@@ -14,7 +14,7 @@ import pytest
 
 from index.normalize import normalize
 from index.notices import UNKNOWN_ISSUER, parse_notices
-from index.records import AnomalyKind
+from index.records import AnomalyKind, Responsibility
 from index.store import build
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
@@ -160,3 +160,12 @@ def test_the_issued_document_s_title_is_not_read_into_the_preamble(name: str, ti
     preambles = [c for c in parsed(name).clauses if not c.path]
     assert len(preambles) == 2
     assert not any(title_text in c.text for c in preambles)
+
+
+def test_the_units_column_of_a_web_page_table_answers_who_is_responsible() -> None:
+    from assistant.answer import responsibility_of
+
+    clause = next(c for c in parsed("xuzhuang-2017.txt").clauses if c.clause_id.endswith("/一"))
+    assert Responsibility(units="民政所", task="养老机构 | 4月份", origin="table") in clause.units
+    unit = responsibility_of(clause, "交通运输 | 12月份 | 超限站 公路站 交警六中队 |", "交通运输整治归谁负责", None)
+    assert unit is not None and unit.units == "超限站 公路站 交警六中队"

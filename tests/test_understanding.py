@@ -346,7 +346,14 @@ def test_which_notice_lists_every_notice_saying_it(assistant) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["太原市对电动自行车充电有啥规定？", "平遥县今年对燃气安全有啥要求？", "广州对燃气有啥要求？"]
+    "question",
+    [
+        "太原市对电动自行车充电有啥规定？",
+        "平遥县今年对燃气安全有啥要求？",
+        "广州对燃气有啥要求？",
+        "徐庄镇养老机构的专项整治哪个单位管？",
+        "西城街道2025年消防咋管？",
+    ],
 )
 def test_any_place_without_a_notice_is_recognized(retriever, question) -> None:
     result = retriever.search(question)
@@ -355,7 +362,16 @@ def test_any_place_without_a_notice_is_recognized(retriever, question) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["楼道里堆放杂物怎么管？", "新建改造的燃气管网有啥要求？", "通信资源要怎么保障？", "建成安全的矿井有什么标准？"],
+    [
+        "楼道里堆放杂物怎么管？",
+        "新建改造的燃气管网有啥要求？",
+        "通信资源要怎么保障？",
+        "建成安全的矿井有什么标准？",
+        "乡镇安全员要干啥？",
+        "城乡燃气咋管？",
+        "咱们镇上小饭馆用气有啥要求？",
+        "大同乡镇的专职消防队归谁管？",
+    ],
 )
 def test_ordinary_words_are_not_read_as_places(retriever, question) -> None:
     assert retriever.search(question).scope.unknown_places == ()
