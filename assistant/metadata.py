@@ -41,7 +41,7 @@ _ASKS = (
     (NoticeField.TITLE, re.compile(r"(标题|题目|全称|名称)(是|叫)|叫(什么|啥)(名字)?(的)?(文件|通知)|文件(名|的名字)")),
 )
 # "这份通知要求什么" is about the contents; a metadata question names the document it asks about.
-_DOCUMENT = re.compile(r"通知|文件|意见|文|方案")
+_DOCUMENT = re.compile(r"通知|文件|意见|文|方案|计划|要点|规划|办法")
 
 
 def asked_field(question: str) -> NoticeField | None:

@@ -311,6 +311,9 @@ def test_last_year_without_that_notice_is_not_covered(assistant) -> None:
         ("沁水县的安全生产通知是哪个单位发的？", NoticeField.ISSUER),
         ("沁水县2025年的安全生产通知是谁印发的？", NoticeField.ISSUER),
         ("朔州今年要建几座智能化煤矿？", None),
+        ("这个专项整治计划是哪天印发的？", NoticeField.DATE),  # a work plan or 工作要点 is a document too
+        ("达拉特旗的工作要点是哪个单位发的？", NoticeField.ISSUER),
+        ("监管部门的年度检查计划里要写明啥？", None),
     ],
 )
 def test_asked_field(question, field) -> None:
