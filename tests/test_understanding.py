@@ -230,6 +230,9 @@ def test_a_consequence_in_several_fragments_is_led_whole(assistant) -> None:
         ("2022年森林防火方面省里要求落实什么责任制？", "山西省-2022/三.11", "林长责任制"),
         # a list item whose first sentence is its heading: that sentence is a requirement like any other
         ("大同县级应急物资储备库覆盖率要达到多少？", "大同市-2025/六.十八.57", "100%"),
+        # 纳入什么 asks for what the list is put into: the fragment where 纳入 takes its object, though the one
+        # before it repeats more of the question's words
+        ("大同乡镇的消防履职事项清单要纳入什么管理？", "大同市-2025/三.九.23", "网格化管理"),
     ],
 )
 def test_lead_answers_what_is_asked(assistant, question, clause_id, in_lead) -> None:
