@@ -24,19 +24,22 @@ from assistant.answer import (
 )
 from assistant.claims import ClaimChecker
 from assistant.facts import tidy
-from assistant.metadata import NoticeField, asked_field, opening, statement
+from assistant.metadata import NoticeField, asked_field, asks_for_library, describe, opening, statement
 from assistant.retrieve import Retrieval, Retriever, open_retriever
 from assistant.scope import Filters
 from assistant.types import Answer, Citation, Mode, QuestionType
 from assistant.verify import problems
 from index.clauses import chinese_numeral
 from index.normalize import normalize
+from index.records import Notice
 from index.settings import Settings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A refusal offers the nearest topics when the best clauses hold at least this share of the question's words.
 _NEAREST_COVERAGE = 0.2
 _MAX_NOTICES_DESCRIBED = 3
+# a library listing longer than this is given by issuer and years, one line each
+_MAX_LIBRARY_LINES = 30
 _MAX_NOTICES_LISTED = 6
 _MAX_CHANGES_SHOWN = 6
 # 今年比去年新增了哪些要求 / 有什么变化 / 有何不同: asks what changed between two notices, not one fact in both
@@ -176,6 +179,8 @@ class Assistant:
             retrieved += tuple(c.clause_id for c in answer.citations)
         elif pair is not None:
             answer = self._nothing_to_compare(question, retrieval, pair[0])
+        elif asks_for_library(question) and not retrieval.scope.out_of_scope:
+            answer = self._library(question, retrieval)
         elif field is not None and not retrieval.scope.out_of_scope:
             answer = self._about_notices(question, retrieval, field)
             retrieved += tuple(c.clause_id for c in answer.citations)
@@ -281,6 +286,10 @@ class Assistant:
         kind = question_type(question, len(scope.issuers), len(scope.years))
         detail = detail_type(question) if kind in (QuestionType.COMPARISON, QuestionType.WHICH_NOTICE) else kind
         picks = first_picks(self.extractor, retrieval, detail, per_notice=kind is QuestionType.COMPARISON)
+        if kind is QuestionType.COMPARISON and len(picks) == 1:
+            # the place named two issuers (兰州市人民政府, 兰州市安全生产委员会) or 省里 two provinces, and one
+            # notice answers: a plain answer, not a list of one
+            kind = detail
         citations: list[Citation] = []
         if kind is QuestionType.WHICH_NOTICE:
             lead = self._which_notices(retrieval, detail, citations)
@@ -396,9 +405,29 @@ class Assistant:
             lines.append(f"通知中相近的内容有：{nearest}。可以换个问法，或直接问这些内容。")
         return Answer(question=question, answer="\n".join(lines), refused=True, mode=Mode.EXTRACTIVE, lead=lines[0])
 
-    def _corpus_summary(self) -> str:
+    def _library(self, question: str, retrieval: Retrieval) -> Answer:
+        """The notices held (those the question names, else all): from the index, one line each, or by issuer."""
+        ids = retrieval.scope.notice_ids
+        notices = sorted(
+            (n for n in self.corpus.notices if ids is None or n.notice_id in ids), key=lambda n: (n.issuer, n.year)
+        )
+        if len(notices) <= _MAX_LIBRARY_LINES:
+            listing = "\n".join(f"· {describe(notice)}" for notice in notices)
+        else:
+            listing = self._corpus_summary(notices)
+        lead = f"现有通知共{len(notices)}份：\n{listing}"
+        return Answer(
+            question=question,
+            answer=lead,
+            refused=False,
+            mode=Mode.EXTRACTIVE,
+            lead=lead,
+            question_type=QuestionType.METADATA,
+        )
+
+    def _corpus_summary(self, notices: Sequence[Notice] | None = None) -> str:
         years: dict[str, list[int]] = {}
-        for notice in self.corpus.notices:
+        for notice in self.corpus.notices if notices is None else notices:
             years.setdefault(notice.issuer, []).append(notice.year)
         parts = []
         for issuer, values in years.items():

@@ -44,6 +44,23 @@ _ASKS = (
 _DOCUMENT = re.compile(r"通知|文件|意见|文|方案|计划|要点|规划|办法")
 
 
+_LIBRARY = re.compile(
+    r"(有|收录了?|包括|包含|存了|都有|能查)(哪些|哪几份|几份|多少份?|啥|什么)(通知|文件|政策)|"
+    r"(通知|文件)(有哪些|都有啥|都有哪些|有几份|有多少|清单|目录|列表)"
+)
+
+
+def asks_for_library(question: str) -> bool:
+    """Whether the question asks which notices the assistant holds (有哪些通知, 收录了什么文件)."""
+    return bool(_LIBRARY.search(question))
+
+
+def describe(notice: Notice) -> str:
+    """One line naming a notice: issuer, year, title and 文号 as the index holds them."""
+    number = f"（{notice.doc_number}）" if notice.doc_number else ""
+    return f"{notice.issuer}{notice.year}年《{notice.display_title}》{number}"
+
+
 def asked_field(question: str) -> NoticeField | None:
     """The notice field a question asks for, or None for a question about what notices say."""
     if not _DOCUMENT.search(question):

@@ -317,6 +317,7 @@ def test_last_year_without_that_notice_is_not_covered(assistant) -> None:
         ("这个专项整治计划是哪天印发的？", NoticeField.DATE),  # a work plan or 工作要点 is a document too
         ("达拉特旗的工作要点是哪个单位发的？", NoticeField.ISSUER),
         ("监管部门的年度检查计划里要写明啥？", None),
+        ("现在都有哪些通知？", None),
     ],
 )
 def test_asked_field(question, field) -> None:
@@ -340,6 +341,14 @@ def test_a_notice_without_a_doc_number_says_so(assistant) -> None:
 def test_metadata_question_naming_no_notice_asks_which(assistant) -> None:
     answer = assistant.ask("安全生产通知的文号是多少？")
     assert answer.refused and "请说明是哪一份通知" in answer.answer
+
+
+def test_which_notices_are_held_is_answered_from_the_index(assistant, corpus) -> None:
+    answer = assistant.ask("现在收录了哪些文件？")
+    assert not answer.refused and answer.lead.startswith(f"现有通知共{len(corpus.notices)}份")
+    assert all(notice.display_title in answer.lead for notice in corpus.notices)
+    named = assistant.ask("大同的通知有哪些？")
+    assert named.lead.count("· ") == 1 and "同政发〔2025〕1号" in named.lead
 
 
 def test_which_notice_lists_every_notice_saying_it(assistant) -> None:
