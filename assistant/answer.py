@@ -23,6 +23,7 @@ from index.metadata import mentions_place
 from index.normalize import normalize
 from index.passages import split_sentences
 from index.records import Clause, Notice, Responsibility
+from index.tokenize import searchable
 
 # How cadres ask, by the kind of fact they want (plain and colloquial forms alike).
 _RESPONSIBILITY = re.compile(
@@ -193,7 +194,7 @@ class Extractor:
         return None
 
     def _score(self, text: str, asked: Asked, kind: QuestionType, unit: str | None = None) -> float:
-        normalized = normalize(text).lower()
+        normalized = searchable(text).lower()
         credits = [
             _credit(group, normalized, asked.novel, alternatives=i in asked.rewrites)
             for i, group in enumerate(asked.groups)
@@ -221,7 +222,7 @@ class Extractor:
         # the answer, though another (建立应急管理及消防履职事项清单) shares more of the question's words: it is
         # preferred, or joined when it follows the best one. Across sentences it is no such sign (实行 an 一票否决
         # vs 执行 the asked 月通报 system), so sentences are not scored by it
-        if asked.slot_verb and asked.slot_verb in normalize(fragment).lower():
+        if asked.slot_verb and asked.slot_verb in searchable(fragment).lower():
             return 0.35 * asked.total
         return 0.0
 

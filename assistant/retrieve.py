@@ -31,7 +31,7 @@ from index.records import Clause, Level, Notice
 from index.search import SearchIndex, clause_search_text, retrievable
 from index.settings import Settings
 from index.store import Corpus
-from index.tokenize import Tokenizer
+from index.tokenize import Tokenizer, searchable
 
 # Two clauses whose character 4-grams overlap this much (relative to the smaller) say the same thing.
 _DUPLICATE_OVERLAP = 0.7
@@ -120,7 +120,7 @@ class Retriever:
         return found
 
     def _clause_text(self, index: int) -> str:
-        return normalize(clause_search_text(self.clauses[index])).lower()
+        return searchable(clause_search_text(self.clauses[index])).lower()
 
     @cached_property
     def idf(self) -> dict[str, float]:
@@ -230,7 +230,7 @@ class Retriever:
         when it merely frames the question (好几年, 头上, 咋整). Colloquial words that the
         synonym table rewrote (电瓶车 → 电动自行车) are judged by their rewrite (`by_rewrite`).
         """
-        normalized = normalize(search_text)
+        normalized = searchable(search_text)
         sources = [term for term in self.tokenizer.synonyms if term in normalized] if by_rewrite else []
         # a term that also stands for itself (大模型 → 大模型) keeps its own words where the notices use them
         rewrites = {

@@ -16,7 +16,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -30,6 +30,40 @@ _KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z%]")
 # conjunctions, adjectives and status words, interjections. A word of these kinds that the notices
 # never use says how a cadre talks, not that the question is about something the notices lack.
 _FRAME_TAGS = ("m", "q", "r", "d", "s", "f", "u", "p", "c", "y", "e", "o", "a", "z", "b", "t")
+
+
+# bump when what the tokenizer returns for a text changes (not its word lists: `lexicon_hash` covers those),
+# so cached tokens of the old behaviour are not reused
+TOKENIZER_VERSION = "t2s-1"
+
+
+def searchable(text: str) -> str:
+    """`normalize`d text in simplified characters, the form words are matched in (never a quote's check).
+
+    A notice copied from a traditional-character mirror (應急管理廳) is found by a question in simplified
+    characters, and the other way round. Only text with a real share of traditional characters is converted,
+    character by character: a simplified text keeps the few characters that have a traditional reading too
+    (显著 stays, not 显着). The share is of distinct characters, counted by set: this runs on every passage.
+    """
+    normalized = normalize(text)
+    table, traditional = _traditional_to_simplified()
+    characters = set(normalized)
+    changed = len(characters & traditional)
+    if changed >= 2 and changed >= 0.05 * len(characters):
+        return normalized.translate(table)
+    return normalized
+
+
+@cache
+def _traditional_to_simplified() -> tuple[dict[int, str], frozenset[str]]:
+    from zhconv.zhconv import getdict
+
+    table = {
+        ord(traditional): simplified
+        for traditional, simplified in getdict("zh-cn").items()
+        if len(traditional) == 1 and len(simplified) == 1 and traditional != simplified
+    }
+    return table, frozenset(chr(code) for code in table)
 
 
 def lexicon_hash() -> str:
@@ -113,7 +147,7 @@ class Tokenizer:
         so it is off: an unknown run stays as its characters, each checked on its own.
         """
         with self._lock:  # jieba's lazy structures are not safe to build from two threads
-            words = self._jieba.lcut_for_search(normalize(text), HMM=False)
+            words = self._jieba.lcut_for_search(searchable(text), HMM=False)
         return [w for w in words if _KEEP.search(w)]
 
     def __call__(self, text: str) -> list[str]:
@@ -134,7 +168,7 @@ class Tokenizer:
         found = self._frames.get(text)
         if found is None:
             with self._lock:
-                tagged = list(self._tagger.cut(normalize(text)))
+                tagged = list(self._tagger.cut(searchable(text)))
             found = frozenset(pair.word.lower() for pair in tagged if pair.flag.startswith(_FRAME_TAGS))
             if len(self._frames) > 4096:
                 self._frames.clear()
@@ -174,7 +208,7 @@ class Tokenizer:
         Of nested everyday terms (煤气, 煤气罐, 黑煤气罐) only the longest is read, as jieba reads the longest word.
         """
         tokens = self(text)
-        normalized = normalize(text)
+        normalized = searchable(text)
         terms = [term for term in self.synonyms if term in normalized]
         terms = [term for term in terms if not any(term != other and term in other for other in terms)]
         groups: list[tuple[set[str], bool]] = [
@@ -196,7 +230,7 @@ class Tokenizer:
     def query(self, text: str) -> list[str]:
         """Tokens of a question, with colloquial terms expanded to the notices' own wording."""
         tokens = self(text)
-        normalized = normalize(text)
+        normalized = searchable(text)
         expanded = list(tokens)
         for term, expansion in self.synonyms.items():
             if term in normalized:
@@ -240,7 +274,7 @@ class TokenCache:
     """
 
     def __init__(self, folder: Path):
-        self.path = folder / f"tokens-{lexicon_hash()[:12]}.jsonl"
+        self.path = folder / f"tokens-{lexicon_hash()[:12]}-{TOKENIZER_VERSION}.jsonl"
         self._known: dict[str, list[str]] | None = None
 
     @staticmethod

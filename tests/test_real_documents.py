@@ -169,3 +169,25 @@ def test_the_units_column_of_a_web_page_table_answers_who_is_responsible() -> No
     assert Responsibility(units="民政所", task="养老机构 | 4月份", origin="table") in clause.units
     unit = responsibility_of(clause, "交通运输 | 12月份 | 超限站 公路站 交警六中队 |", "交通运输整治归谁负责", None)
     assert unit is not None and unit.units == "超限站 公路站 交警六中队"
+
+
+def test_a_traditional_character_mirror_is_found_by_a_question_in_simplified(tmp_path: Path) -> None:
+    import shutil
+
+    from assistant.retrieve import open_retriever
+    from index.settings import Settings
+    from index.tokenize import searchable
+
+    source = tmp_path / "notices"
+    source.mkdir()
+    for name in ("jiangxi-yjt-2023.txt", "lanzhou-saw-2025.txt"):
+        shutil.copy(FIXTURES / name, source / name)
+    settings = Settings(
+        source_dir=source, index_dir=tmp_path / "index", vector_cache_dir=tmp_path / "vectors", embedding_model="none"
+    )
+    retriever = open_retriever(settings)
+    hit = retriever.search("江西要求怎么加强党的领导？").hits[0]
+    assert hit.clause.text.startswith("(一)切實把加強黨的領導")  # quoted as published
+    assert hit.lexical > 0  # matched by its words, 加強黨的領導 as 加强党的领导
+    assert searchable("加強黨的領導") == "加强党的领导"
+    assert searchable("显著提升，著力解决") == "显著提升,著力解决"  # simplified text keeps 著
