@@ -638,8 +638,11 @@ class QuizMaker:
 
     def _short(self, clause, notice, where, make, focus) -> QuizItem | None:
         heading = tidy(clause.heading).rstrip("。；：")
+        first_line, newline, _ = clause.text.partition("\n")
+        # a two-part title on a line of its own (加强组织领导，切实守牢安全生产底线) is a title, comma and all
+        titled = bool(newline) and normalize(strip_marker(first_line)) == normalize(clause.heading)
         # a heading that is the clause's first long sentence, not a title, makes no stem (…推进缓…)
-        if not 4 <= len(heading) <= 24 or re.search(r"[，,…]", heading) or clause.heading == "导语":
+        if not 4 <= len(heading) <= 24 or (re.search(r"[，,…]", heading) and not titled) or clause.heading == "导语":
             return None
         if focus and not _about(clause, focus):
             return None

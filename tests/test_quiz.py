@@ -343,3 +343,11 @@ def test_options_are_names_and_statements_are_whole(maker, assistant) -> None:
         if item.type is QuizType.MULTI and "省略处" in item.stem:
             for option in item.options.values():
                 assert plain_name(option) and split_leading_verb([option], tagged)[0] == "", item.options
+
+
+def test_a_two_part_title_on_its_own_line_makes_a_short_answer_item(maker) -> None:
+    # 三、加强企业安全生产管理，严格落实主体责任 ⏎ 企业是…: a title with a comma, not a first sentence cut short
+    items = maker.make(count=6, notices=["山西省-2010"], types=[QuizType.SHORT])
+    stems = [item.stem for item in items]
+    assert any("“加强企业安全生产管理，严格落实主体责任”" in stem for stem in stems), stems
+    assert all(len(item.points) >= 2 for item in items)
