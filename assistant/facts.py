@@ -26,10 +26,12 @@ from index.passages import split_sentences
 from index.records import Clause
 
 _CHINESE_NUMERALS = "一二三四五六七八九十两"
+# not the upper end of a range (1—2项, 3—5名): changing it alone gives 1—1项
 FIGURE = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|座|个|名|次|处|项|家|人|公里|千米|米|万人|万元|亿元|万|小时|天|日|年|周|起|层|吨|台|支|所|辆|条|户|批)"
+    r"(?<![\d.—\-~至])\d+(?:\.\d+)?\s*(?:%|％|座|个|名|次|处|项|家|人|公里|千米|米|万人|万元|亿元|万|小时|天|日|年|周|起|层|吨|台|支|所|辆|条|户|批)"
 )
 DEADLINE = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*(?:底|末|\d{1,2}\s*日)前|年底前|年内|\d+\s*(?:小时|日|天)内")
+_DURATIONS = frozenset(("小时", "天", "日", "年", "周"))
 FREQUENCIES = ("每周", "每月", "每季度", "每半年", "每年")
 FREQUENCY = re.compile("|".join(FREQUENCIES))
 ROLES = {"牵头": "配合", "配合": "牵头"}
@@ -286,6 +288,10 @@ class FactFinder:
         step = 1 if value < 10 else 5 if value < 100 else 10 ** (len(_fmt(int(value))) - 2)
         if unit == "%":
             pool |= {v for v in (value - 10, value - 5, value + 5, value + 10, value - 2, value + 2) if 0 < v <= 100}
+        elif unit in _DURATIONS:
+            # durations come in customary values (24小时 → 12小时, 48小时; never 19小时): those the notices use, or
+            # double and half
+            pool |= {value * 2, value / 2}
         else:
             pool |= {value + step, value - step, value * 2, value + 2 * step, round(value / 2) or 1, value * 1.5}
         pool = {v for v in pool if v > 0 and v != value and (unit != "%" or v <= 100)}
