@@ -105,6 +105,8 @@ class ScopeReader:
             divisions = places_in(issuer)
             if divisions:
                 place = divisions[-1].name
+            if issuer.startswith("国务院"):
+                place = "国务院"  # 国务院安委会…: the State Council's organs are reached by its name, then narrowed
             for name in (issuer, issuer.removesuffix("人民政府"), place, re.sub(r"(省|市|县|区|自治区)$", "", place)):
                 if len(name) >= 2:
                     names.setdefault(name, set()).add(issuer)

@@ -191,3 +191,16 @@ def test_a_traditional_character_mirror_is_found_by_a_question_in_simplified(tmp
     assert hit.lexical > 0  # matched by its words, 加強黨的領導 as 加强党的领导
     assert searchable("加強黨的領導") == "加强党的领导"
     assert searchable("显著提升，著力解决") == "显著提升,著力解决"  # simplified text keeps 著
+
+
+def test_the_state_council_s_organs_are_reached_by_its_name() -> None:
+    from assistant.scope import ScopeReader
+
+    notices = [
+        parsed(name).notice for name in ("guowuyuan-2010.txt", "guowuyuan-saw-2022.txt", "guowuyuan-awb-2023.txt")
+    ]
+    reader = ScopeReader(notices, 2026)
+    by_id = {notice.issuer: notice.notice_id for notice in notices}
+    assert reader.read("国务院安委会2022年对安全生产有啥要求？").notice_ids == (by_id["国务院安全生产委员会"],)
+    assert reader.read("国务院安委办的通知文号是多少？").notice_ids == (by_id["国务院安委会办公室"],)
+    assert set(reader.read("国务院的通知有哪些？").notice_ids or ()) == set(by_id.values())
