@@ -218,13 +218,35 @@ _HIDDEN_TAGS = frozenset(
 )
 
 
+class _Table:
+    """A <table> being read: where its text starts in the page, its rows of cells, whether it holds a table."""
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.rows: list[list[str]] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.nested = False
+
+    def is_data(self) -> bool:
+        # a table of data (a schedule, a task division): rows of several short cells; a page laid out in tables
+        # has its article in one big cell, or tables inside tables
+        rows = [row for row in self.rows if len(row) >= 2]
+        return not self.nested and len(rows) >= 2 and all(len(cell) <= _CELL_CHARS for row in rows for cell in row)
+
+
+_CELL_CHARS = 200
+
+
 class _PageText(HTMLParser):
-    """The text a browser shows of a page: hidden parts dropped, block elements on lines of their own."""
+    """The text a browser shows of a page: hidden parts dropped, block elements on lines of their own, a table of
+    data one row per line with its cells between | bars (as a table copied from the page reads)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.tables: list[_Table] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag == "body":
@@ -233,6 +255,18 @@ class _PageText(HTMLParser):
             self.hidden += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        if self.hidden:
+            return
+        if tag == "table":
+            if self.tables:
+                self.tables[-1].nested = True
+            self.tables.append(_Table(len(self.parts)))
+        elif tag == "tr" and self.tables:
+            self._end_row(self.tables[-1])
+            self.tables[-1].row = []
+        elif tag in ("td", "th") and self.tables:
+            self._end_cell(self.tables[-1])
+            self.tables[-1].cell = []
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag in _BLOCK_TAGS:
@@ -243,11 +277,40 @@ class _PageText(HTMLParser):
             self.hidden = max(0, self.hidden - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        if self.hidden or not self.tables:
+            return
+        table = self.tables[-1]
+        if tag in ("td", "th"):
+            self._end_cell(table)
+        elif tag == "tr":
+            self._end_row(table)
+        elif tag == "table":
+            self._end_row(table)
+            self.tables.pop()
+            if table.is_data():
+                rows = [" | ".join(row) + " |" for row in table.rows if any(row)]
+                self.parts[table.start :] = ["\n" + "\n".join(rows) + "\n"]
+
+    def _end_cell(self, table: _Table) -> None:
+        if table.cell is not None:
+            if table.row is None:
+                table.row = []
+            table.row.append(re.sub(r"\s+", " ", "".join(table.cell)).strip())
+            table.cell = None
+
+    def _end_row(self, table: _Table) -> None:
+        self._end_cell(table)
+        if table.row is not None:
+            table.rows.append(table.row)
+            table.row = None
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
             # HTML collapses layout whitespace; a no-break space (&nbsp; indentation) is layout too
-            self.parts.append(re.sub(r"[\s\u00a0\u3000]+", " ", data))
+            text = re.sub(r"[\s\u00a0\u3000]+", " ", data)
+            self.parts.append(text)
+            if self.tables and self.tables[-1].cell is not None:
+                self.tables[-1].cell.append(text)
 
     def text(self) -> str:
         lines = (line.strip() for line in "".join(self.parts).split("\n"))

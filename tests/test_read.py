@@ -258,6 +258,30 @@ def test_a_saved_government_web_page_reads_as_its_notice(charset: str) -> None:
     assert not any(word in c.text for p in from_page for c in p.clauses for word in ("首页", "索引号", "主办"))
 
 
+def test_a_table_of_data_on_a_web_page_reads_one_row_per_line() -> None:
+    real = (PROJECT_ROOT / "tests" / "fixtures" / "real" / "xuzhuang-2017.txt").read_text(encoding="utf-8")
+    rows = [line for line in real.split("\n") if line.count("|") >= 2]
+    table = "".join(
+        "<tr>" + "".join(f"<td>{cell.strip()}</td>" for cell in row.strip().strip("|").split("|")) + "</tr>"
+        for row in rows
+    )
+    before, after = real.split(rows[0])[0], real.split(rows[-1])[1]
+    # the page itself is laid out in a table: one big cell is layout, not data
+    page = (
+        "<html><body><table><tr><td>"
+        + "".join(f"<p>{line}</p>" for line in before.split("\n") if line.strip())
+        + f"<table>{table}</table>"
+        + "".join(f"<p>{line}</p>" for line in after.split("\n") if line.strip())
+        + "</td></tr></table></body></html>"
+    )
+    text = read_notice_bytes(page.encode("utf-8"), "2044017.jhtml.html")
+    assert "烟花爆竹 | 1月份 | 安监站 安监所 |" in text.split("\n")
+    [parsed] = parse_notices(text, "page.html")
+    from_text = parse_notices(real, "page.txt")[0]
+    assert [c.text for c in parsed.clauses] == [c.text for c in from_text.clauses]
+    assert any(unit.units == "民政所" for c in parsed.clauses for unit in c.units)
+
+
 def test_what_stands_above_the_title_of_a_notice_without_addressee_is_not_its_text() -> None:
     text = "网站首页 | 政务公开 | 互动交流\n晋城市欢迎您\n晋城市人民政府关于做好2026年安全生产工作的通知\n为做好全年工作，现通知如下。\n一、狠抓矿山安全\n（一）推进煤矿智能化。年底前再建成8座智能化煤矿。\n"
     (parsed,) = parse_notices(text, "page.txt")
