@@ -55,6 +55,8 @@ _OUTCOME = re.compile(
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
 _TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
 _FRAGMENT = re.compile(r"(?<=[，,；;：:])")
+# a fragment that only sets the case: …的 (对发生重大事故的), …的（不含道路交通事故）, or a time (颁发许可证照后)
+_CONDITION = re.compile(r"(的|的[（(][^）)]*[）)]|之后|以后|后)$")
 # what makes a fragment a requirement rather than a case or a topic: a modal or an action verb
 _REQUIRES = re.compile(
     r"要|必须|应当|应|须|不得|严禁|禁止|确保|实现|开展|加强|推进|推动|落实|建立|健全|完善|制定|组织|严格|做到|达到|实行|"
@@ -299,6 +301,11 @@ class Extractor:
             first = position
             while first > 0 and fragments[first - 1] in factual:
                 first -= 1
+            # …的，县安委会对属地…开展专项帮扶，全链条溯源追责: every fragment after the condition is the outcome,
+            # the ones no outcome word marks included
+            condition = max((i for i in range(first) if _CONDITION.search(_plain(fragments[i]))), default=None)
+            if condition is not None:
+                first = condition + 1
             best_fragment = "".join(fragments[first : position + 1])
             position = first
         else:
@@ -314,7 +321,7 @@ class Extractor:
             self._governs(fragments[position + 1], weights) > self._governs(best_fragment, weights)
             or _SPELLS_OUT.match(fragments[position + 1])
             or (not _REQUIRES.search(best_fragment) and _REQUIRES.search(fragments[position + 1]))
-            or _plain(best_fragment).endswith("的")
+            or _CONDITION.search(_plain(best_fragment))
         ):
             # "省内发生的重大以上事故，" only sets the case, and "安全生产制度，" names a list the next fragment spells
             # out ("即…制度、…制度"): the answer is the fragment after it
@@ -426,8 +433,13 @@ def trim_quote(sentence: str, keep: str | None = None) -> str:
 
 
 def _plain(fragment: str) -> str:
-    """A fragment for the lead: without its item number and trailing punctuation."""
-    return tidy(strip_marker(fragment)).strip().rstrip("，,；;：:。").strip()
+    """A fragment for the lead: without its item number, trailing punctuation, or a responsibility note that
+    opens it (the previous sentence's: （省级…部门负责）集中审批部门…)."""
+    text = tidy(strip_marker(fragment)).strip()
+    note = re.match(r"^[（(][^（()）]*(负责|落实|配合)[）)]", text)
+    if note and len(text) > note.end():
+        text = text[note.end() :]
+    return text.rstrip("，,；;：:。").strip()
 
 
 def place_and_year(notice: Notice) -> str:

@@ -257,6 +257,22 @@ def test_a_short_sentence_leads_whole_for_what_is_required(assistant, question, 
     assert not answer.refused and in_lead in normalize(answer.lead)
 
 
+@pytest.mark.parametrize(
+    ("question", "in_lead"),
+    [
+        # a time that only sets the case (颁发相应许可证照后) takes what is done then; the responsibility note that
+        # the sentence split left at its start is the previous sentence's and is not led with
+        ("2024年省里集中审批部门颁发许可证照以后要做什么？", "推送相关审批信息和资料"),
+        # every fragment after the condition (…的（不含道路交通事故）) is the outcome, not only those an outcome word marks
+        ("沁水县1个月内连续发生2起一般生产安全事故会怎样处理？", "开展专项帮扶"),
+    ],
+)
+def test_the_lead_states_what_follows_a_condition(assistant, question, in_lead) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused and in_lead in normalize(answer.lead)
+    assert "负责）" not in answer.lead
+
+
 def test_the_lead_drops_pdf_stray_spaces_but_the_quote_keeps_them(assistant) -> None:
     answer = assistant.ask("2022年每个乡镇最少得配几个安全和应急管理人员？")
     assert "3至5名" in answer.lead
