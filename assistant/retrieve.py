@@ -159,7 +159,7 @@ class Retriever:
         eligible = np.ones(len(self.clauses), dtype=bool)
         if scope.notice_ids is not None:
             eligible = np.isin(self.clause_notice, list(scope.notice_ids))
-        query_tokens = self.tokenizer.query(context.search_text)
+        query_tokens = self._with_negations(self.tokenizer.query(context.search_text), context.search_text)
         lap = time.perf_counter()
         lexical = self._per_clause(self.index.lexical_scores(query_tokens))
         timings["lexical"] = _ms(lap)
@@ -250,6 +250,17 @@ class Retriever:
         # 摆在) describes the asked action in everyday words, where a verb of its own (讨薪, 报销) names a topic
         return token in frame or any(token in word for word in frame) or (len(token) == 2 and token[1] in _COMPLEMENTS)
 
+    def _with_negations(self, tokens: list[str], search_text: str) -> list[str]:
+        """没证 / 没有证 are the notices' 无证 (没人 → 无人): the everyday negation of a word the notices write
+        with 无, where they have that word; the bare word (证) goes, or it would match its opposite (有证)."""
+        for match in _EVERYDAY_NEGATION.finditer(searchable(search_text)):
+            for length in (2, 1):
+                negated = match.group(1)[:length]
+                if len(match.group(1)) >= length and "无" + negated in self.idf:
+                    tokens = [t for t in tokens if t != negated] + ["无" + negated]
+                    break
+        return tokens
+
     def _novel_share(self, query_tokens: Sequence[str], search_text: str) -> float:
         """Share of the question's word weight in words the notices never use that name a thing (工资, 医保)."""
         weights = self.word_weights(query_tokens, search_text)
@@ -308,6 +319,9 @@ class Retriever:
         first, second = self._shingles(a), self._shingles(b)
         smaller = min(len(first), len(second))
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
+
+
+_EVERYDAY_NEGATION = re.compile(r"没有?([\u4e00-\u9fff]{1,2})")
 
 
 def _best(scores: np.ndarray, eligible: np.ndarray, count: int) -> list[int]:

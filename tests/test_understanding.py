@@ -483,3 +483,9 @@ def test_how_often_is_led_by_how_often_not_by_a_deadline(assistant) -> None:
         answer = assistant.ask(question)
         assert answer.question_type is QuestionType.FREQUENCY
         assert "班组日查" in answer.answer.split("\n")[0], answer.answer
+
+
+def test_everyday_negation_is_read_as_the_notices_word(retriever) -> None:
+    # 没证 / 没有证照 is the notices' 无证, not a match for 有证 (有证小矿山)
+    result = retriever.search("2009年省里对没有证照的企业怎么办？")
+    assert result.hits[0].clause.clause_id == "山西省-2009/七"
