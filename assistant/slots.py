@@ -18,8 +18,9 @@ UNITS = (
 )
 # 哪几条河 asks which rivers, not how many
 _ASKED_FIGURE = re.compile(rf"(?:多少|(?<!哪)几)({UNITS})")
+# 多少应急救援经费: the money word may come a few words after 多少
 _ASKED_MONEY = re.compile(
-    r"多少钱|多少资金|多少经费|多少补助|多少补贴|补助.{0,4}多少|补贴.{0,4}多少|工资|费用.{0,4}多少"
+    r"多少[\u4e00-\u9fff]{0,6}?(?:钱|资金|经费|补助|补贴|奖金)|(?:补助|补贴|经费|资金|奖金|费用).{0,4}多少|工资"
 )
 _ASKED_SHARE = re.compile(r"百分之多少|多大比例|比例是多少|占比多少|百分比")
 # 几类 is answered by 四类 or 四个类别: the general classifier 个 may stand between figure and unit; a four-digit

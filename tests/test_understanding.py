@@ -156,7 +156,12 @@ def test_which_places_is_answered_by_the_fragment_naming_them(assistant) -> None
 
 @pytest.mark.parametrize(
     "question",
-    ["化工园区规划要占地多少亩？", "村里的安全网格员一个月补助多少钱？", "企业安全总监的年薪是多少？"],
+    [
+        "化工园区规划要占地多少亩？",
+        "村里的安全网格员一个月补助多少钱？",
+        "企业安全总监的年薪是多少？",
+        "省里给每个村拨多少防汛救灾资金？",
+    ],
 )
 def test_a_figure_in_a_unit_no_clause_states_is_not_given(assistant, question) -> None:
     assert assistant.ask(question).refused
@@ -166,6 +171,8 @@ def test_a_figure_in_a_unit_no_clause_states_is_not_given(assistant, question) -
     ("question", "unit"),
     [
         ("补助多少钱", "元|万元|亿元"),
+        ("每个村拨多少防汛救灾资金", "元|万元|亿元"),  # the money word a few words after 多少
+        ("举报奖金最高给多少", "元|万元|亿元"),
         ("覆盖率百分之多少", "%|％|成"),
         ("要占地多少亩", "亩"),
         ("朔州防洪重点是哪几条河", None),
