@@ -26,11 +26,11 @@ from index.passages import split_sentences
 from index.records import Clause
 
 _CHINESE_NUMERALS = "一二三四五六七八九十两"
-# not the upper end of a range (1—2项, 3—5名): changing it alone gives 1—1项
 FIGURE = re.compile(
-    r"(?<![\d.—\-~至])\d+(?:\.\d+)?\s*(?:%|％|座|个|名|次|处|项|家|人|公里|千米|米|万人|万元|亿元|万|小时|天|日|年|周|起|层|吨|台|支|所|辆|条|户|批)"
+    r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|座|个|名|次|处|项|家|人|公里|千米|米|万人|万元|亿元|万|小时|天|日|年|周|起|层|吨|台|支|所|辆|条|户|批)"
 )
 DEADLINE = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*(?:底|末|\d{1,2}\s*日)前|年底前|年内|\d+\s*(?:小时|日|天)内")
+_RANGE_END = re.compile(r"\d\s*[—\-~至]\s*$")
 _DURATIONS = frozenset(("小时", "天", "日", "年", "周"))
 FREQUENCIES = ("每周", "每月", "每季度", "每半年", "每年")
 FREQUENCY = re.compile("|".join(FREQUENCIES))
@@ -224,7 +224,9 @@ class FactFinder:
         for match in DEADLINE.finditer(sentence):
             add(FactKind.DEADLINE, match.start(), match.end(), FactKind.DEADLINE)
         for match in FIGURE.finditer(sentence):
-            if not re.match(r"\d{4}\s*年$", match.group()):  # a year is a date, not a figure to test
+            # a year is a date, not a figure to test; the upper end of a range (1—2项, 3—5名) is not a figure of
+            # its own: changed alone it gives 1—1项
+            if not re.match(r"\d{4}\s*年$", match.group()) and not _RANGE_END.search(sentence[: match.start()]):
                 add(FactKind.FIGURE, match.start(), match.end(), unit_of(match.group()))
         for match in FREQUENCY.finditer(sentence):
             add(FactKind.FREQUENCY, match.start(), match.end(), FactKind.FREQUENCY)
