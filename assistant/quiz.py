@@ -416,6 +416,11 @@ class QuizMaker:
                 continue
             if quiz_type is QuizType.BLANK and len(shown) - len(answer) >= 12:
                 return make(**common, stem=prefix + shown.replace(answer, "____", 1), options=None, answer=answer)
+            if quiz_type is QuizType.SINGLE and fact.kind is FactKind.TERM:
+                # a wrong option alike to the key or to what the stem already lists beside it (地震灾害 where the stem
+                # lists 地震, 森林防火 beside 森林草原火灾) makes the item arguable
+                listed = [item for item in _STEM_ITEMS.split(shown.replace(answer, "", 1)) if len(item) >= 2]
+                wrong = [w for w in wrong if not _alike(w, answer) and not any(_alike(w, item) for item in listed)]
             if quiz_type is QuizType.SINGLE and len(wrong) >= 3:
                 options_list = [answer, *wrong[:3]]
                 rng.shuffle(options_list)
@@ -779,6 +784,10 @@ def balanced(text: str) -> bool:
         if depth:
             return False
     return True
+
+
+# the items a stem lists beside its blank: 森林草原火灾、（　　）、地质灾害、地震、气象灾害等
+_STEM_ITEMS = re.compile(r"[、，,；;：:。“”（）()]|等|和|及")
 
 
 def _alike(first: str, second: str) -> bool:

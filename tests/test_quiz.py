@@ -364,3 +364,23 @@ def test_a_changed_figure_stays_plausible(maker) -> None:
     # a duration changes to a customary one: 24小时 → 12小时 or 48小时, never 19小时 or 29小时
     changed = maker.finder._figures("24小时", "小时", closeness=0.7)
     assert {"12小时", "48小时"} <= set(changed) and not {"19小时", "29小时", "34小时"} & set(changed)
+
+
+def test_no_wrong_option_is_alike_to_what_the_stem_lists(maker) -> None:
+    # 抓好森林草原火灾、（　　）、地质灾害、地震…: 地震灾害 or 森林防火 would be arguable answers
+    from assistant.quiz import _STEM_ITEMS, _alike
+
+    items = [
+        item
+        for difficulty in Difficulty
+        for item in maker.make(count=60, seed=11, types=[QuizType.SINGLE], difficulty=difficulty)
+    ]
+    terms = [item for item in items if item.tags["knowledge_point"].endswith(f"（术语：{item.options[item.answer]}）")]
+    assert len(terms) >= 8
+    for item in terms:
+        listed = [part for part in _STEM_ITEMS.split(item.stem.replace("（　　）", "")) if len(part) >= 2]
+        key = item.options[item.answer]
+        for letter, option in item.options.items():
+            if letter != item.answer:
+                assert not _alike(option, key), item.stem
+                assert not any(_alike(option, part) for part in listed), (item.stem, option)
