@@ -57,6 +57,11 @@ _PROHIBITION = re.compile(
 )
 # an obligation with its subject: 企业……必须在1小时内向……报告 → a unit that did not (未在1小时内向……报告)
 _OBLIGATION = re.compile(r"([^，。；：、,;:（）()]{0,16}?)(?:必须|务必|应当)([^，。；：,;:（）()]{4,28})")
+# the newer notices write a duty as 要 after the one who owes it (企业主要负责人要认真履行安全生产法定职责): a unit
+# that did not (企业主要负责人未认真履行…) is a breach a township inspector meets
+_DUTY = re.compile(
+    r"([^，。；：、,;:（）()]{0,14}?(?:企业|单位|负责人|经营者|从业人员|场所|学校|医院|村|社区))要([^，。；：,;:（）()]{4,28})"
+)
 _ACTION = re.compile(r"必须|要|应当|严格|依法|责令|落实|建立|开展|督促|加强|确保")
 
 # 行业领域 of a clause, for tags and topic filters: the first topic whose words the clause uses most
@@ -689,7 +694,7 @@ class QuizMaker:
             if focus and not _mentions(sentence, focus) and not _mentions(clause.heading, focus):
                 continue  # a 燃气 paper's case is about 燃气, not another sentence of a clause that names it once
             match = _PROHIBITION.search(sentence)
-            obligation = None if match else _OBLIGATION.search(sentence)
+            obligation = None if match else (_OBLIGATION.search(sentence) or _DUTY.search(sentence))
             found = match or obligation
             if found is None:
                 continue

@@ -384,3 +384,12 @@ def test_no_wrong_option_is_alike_to_what_the_stem_lists(maker) -> None:
             if letter != item.answer:
                 assert not _alike(option, key), item.stem
                 assert not any(_alike(option, part) for part in listed), (item.stem, option)
+
+
+def test_the_newest_notices_give_case_items_from_duties_written_with_yao(maker) -> None:
+    # 企业要建立健全事故隐患排查治理制度: the newer notices write duties with 要, not 必须; a unit that did not is a case
+    newest = ["朔州市-2026", "山西省-2026", "大同市-2025", "沁水县-2025", "忻州市-2024"]
+    items = maker.make(count=10, seed=5, types=[QuizType.CASE], notices=newest)
+    assert items and all(item.type is QuizType.CASE for item in items)
+    assert any("企业未建立健全事故隐患排查治理制度" in item.stem for item in items)
+    assert all(len(item.points) >= 2 for item in items)
