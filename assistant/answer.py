@@ -84,6 +84,7 @@ _HEAD = re.compile(
     r"[\u4e00-\u9fff]{1,4}?)(?:[？?。，,吗呢呀啊]|$)"
     r"|对([\u4e00-\u9fff]{2,6}?)(?:怎么|咋|如何|有什么|有啥|有哪些|要求)"
 )
+_ASKED_CACHE = 1024
 # a verb in at most one clause of e² ≈ 7.4
 _SLOT_VERB_MIN_IDF = 2.0
 _WHAT = frozenset(("啥", "什么", "哪些", "哪个", "哪几个", "哪种", "哪类", "啥样", "什么样"))
@@ -154,9 +155,22 @@ class Extractor:
     def __init__(self, retriever: Retriever):
         self.retriever = retriever
         self.tokenizer = retriever.tokenizer
+        self._asked: dict[str, Asked] = {}
 
     def _weights(self, search_text: str) -> Asked:
-        """The question's words, grouped by what they stand for (see `Tokenizer.query_groups`), with their idf."""
+        """The question's words, grouped by what they stand for (see `Tokenizer.query_groups`), with their idf.
+
+        Remembered per question: every candidate sentence and fragment of an answer is scored against it.
+        """
+        found = self._asked.get(search_text)
+        if found is None:
+            found = self._asked_in(search_text)
+            if len(self._asked) > _ASKED_CACHE:
+                self._asked.clear()
+            self._asked[search_text] = found
+        return found
+
+    def _asked_in(self, search_text: str) -> Asked:
         weights = self.retriever.word_weights(self.tokenizer.query(search_text), search_text, by_rewrite=False)
         found = [
             ({t: weights[t] for t in members if t in weights}, rewrite)

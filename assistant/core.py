@@ -29,7 +29,7 @@ from assistant.retrieve import Retrieval, Retriever, open_retriever
 from assistant.scope import Filters
 from assistant.types import Answer, Citation, Mode, QuestionType
 from assistant.verify import problems
-from index.clauses import chinese_numeral
+from index.clauses import chinese_numeral, table_cells
 from index.normalize import normalize
 from index.records import Notice
 from index.settings import Settings
@@ -380,7 +380,7 @@ class Assistant:
         task = pick.clause.heading
         if unit.origin == "table" and unit.units in pick.clause.text:
             # a row of a table in the clause itself names its task in its first cell (养老机构 | 4月份 | 民政所)
-            source, task = "（见条款中的表格）", (unit.task or task).split("|")[0].strip()
+            source, task = "（见条款中的表格）", table_cells(unit.task or task)[0]
         elif unit.origin == "table":
             source = "（见通知所附重点任务分工表）"
         return f"{where}中，“{task}”这项工作的责任单位是：{unit.units}{source}。"

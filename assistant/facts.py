@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from index.clauses import strip_marker
+from index.clauses import is_table_row, strip_marker, table_cells
 from index.normalize import normalize, tidy_line
 from index.passages import split_sentences
 from index.records import Clause
@@ -73,8 +73,8 @@ class Fact:
 def tidy(text: str) -> str:
     """Display form of source text: PDF line breaks and spaces next to CJK or digits dropped (确保 2012 年 →
     确保2012年). Never applied to a quote, whose check goes through `normalize` anyway."""
-    if text.count("|") >= 2:  # a table row copied from a web page: its cells, not its bars
-        text = "，".join(cell.strip() for cell in text.strip().strip("|").split("|") if cell.strip())
+    if is_table_row(text):  # a table row copied from a web page: its cells, not its bars
+        text = "，".join(cell for cell in table_cells(text) if cell)
     joined = re.sub(r"\s*\n\s*", "", text)
     return re.sub(r"(?<=\d)\s+(?=[\u4e00-\u9fff%％])|(?<=[\u4e00-\u9fff])\s+(?=\d)", "", tidy_line(joined))
 

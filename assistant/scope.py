@@ -174,7 +174,7 @@ class ScopeReader:
                 unknown.append(place)
                 masked = masked.replace(place, "□")
         town = _TOWN.match(masked)
-        if town and not unknown and not town.group(1).startswith(_NOT_A_TOWN_NAME):
+        if town and not unknown and town.group(1)[0] not in _NOT_A_TOWN_NAME:
             # 徐庄镇…: towns are in no gazetteer, so a question opening with one names a place of its own
             unknown.append(town.group(1))
         years = [int(y) for y in _YEAR.findall(text)]
@@ -258,25 +258,7 @@ def _narrowed_by_organ(issuers: list[str], text: str) -> list[str]:
 
 # a town or township opening a question (徐庄镇, 郑村乡, 西城街道), not 乡镇, 城乡, 小城镇 or 各乡
 _TOWN = re.compile(r"^((?![\u4e00-\u9fff]*(?:城镇|城乡|村镇|小镇|集镇))[\u4e00-\u9fff]{2,3}?(?:镇|乡|街道))(?![镇村])")
-_NOT_A_TOWN_NAME = (
-    "我",
-    "咱",
-    "本",
-    "这",
-    "那",
-    "该",
-    "哪",
-    "某",
-    "各",
-    "每",
-    "全",
-    "其",
-    "有",
-    "在",
-    "到",
-    "去",
-    "回",
-)
+_NOT_A_TOWN_NAME = "我咱本这那该哪某各每全其有在到去回"  # the first character of 我们镇, 各乡, 在乡…
 
 
 def _stands_alone(text: str, place: str) -> bool:

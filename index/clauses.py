@@ -181,7 +181,7 @@ def segment_clauses(
             ):
                 # "八、加强安全生产应急管理" on its own line: a heading, not the start of the sentence below
                 line = "\n" + line
-            elif _is_table_row(line) or _is_table_row(current.lines[-1]):
+            elif is_table_row(line) or is_table_row(current.lines[-1]):
                 line = "\n" + line  # a table copied from a web page keeps one row per line
             current.lines.append(line)
     return _located(notice_id, opened, normalized_notice)
@@ -211,9 +211,14 @@ def _stands_as_heading(line: str, wrap: int) -> bool:
     return len(text) <= 40 and (wrap == 0 or len(text) < 0.75 * wrap)
 
 
-def _is_table_row(line: str) -> bool:
+def is_table_row(line: str) -> bool:
     """A row of a table as web pages are copied: cells between | bars (烟花爆竹 | 1月份 | 安监站 |)."""
     return line.count("|") >= 2
+
+
+def table_cells(row: str) -> list[str]:
+    """The cells of a table row (`is_table_row`), stripped, empty ones kept (a merged cell)."""
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
 
 
 def _wraps_into(line: str, next_line: str) -> bool:
@@ -316,11 +321,7 @@ _UNITS_COLUMN = re.compile(r"^(责任单位|责任部门|牵头单位|负责单�
 
 def table_responsibilities(text: str) -> list[Responsibility]:
     """The units of each row of a table in the clause (cells between | bars) whose header names a 责任单位 column."""
-    rows = [
-        [cell.strip() for cell in line.strip().strip("|").split("|")]
-        for line in text.split("\n")
-        if _is_table_row(line)
-    ]
+    rows = [table_cells(line) for line in text.split("\n") if is_table_row(line)]
     column = next((i for i, cell in enumerate(rows[0]) if _UNITS_COLUMN.match(cell)), None) if rows else None
     if column is None:
         return []
