@@ -28,7 +28,7 @@ from index.tokenize import searchable
 # How cadres ask, by the kind of fact they want (plain and colloquial forms alike).
 _RESPONSIBILITY = re.compile(
     r"谁负责|由谁|谁管|归谁|归哪|哪个部门|哪些部门|哪几个部门|哪家|哪个单位|哪些单位|哪几个单位|责任单位|谁牵头|"
-    r"牵头部门|谁来|谁督促|谁抓|负责部门|主管部门|找谁|哪个局"
+    r"牵头部门|(?<![靠托凭])谁来|谁督促|谁抓|负责部门|主管部门|找谁|哪个局"
 )
 _COMPARISON = re.compile(r"比较|对比|相比|变化|不同|区别|一样吗|一样不|异同|分别|各要|各自")
 _DEADLINE = re.compile(
@@ -88,6 +88,12 @@ _ASKED_CACHE = 1024
 # a verb in at most one clause of e² ≈ 7.4
 _SLOT_VERB_MIN_IDF = 2.0
 _WHAT = frozenset(("啥", "什么", "哪些", "哪个", "哪几个", "哪种", "哪类", "啥样", "什么样"))
+# 都有哪些行动 / 包括啥: the answer names several things, and a sentence listing them as the asked kind
+# (…、…等行动) holds it; a list of anything else (雨水管渠、低洼易涝区、地下空间…) does not
+_ASKS_LIST = re.compile(r"哪些|哪几[个种类项条方样]|都有啥|都有什么|都是啥|都是什么|包括啥|包括什么|包括哪")
+_LISTED_AS = "、[^，,。；;]{1,40}?等[\u4e00-\u9fff]{0,6}?"
+# a responsibility note that ends the previous item and opens this sentence: （省应急厅负责）集中审批部门…
+_LEADING_NOTE = re.compile(r"^(\s*[（(][^（）()]{1,80}[）)])(?=\s*[\u4e00-\u9fff“])")
 _WHICH_NOTICE = re.compile(r"哪(个|份|一份|些|几份|一年的?|年的?)(文件|通知|意见)")
 
 
@@ -140,6 +146,7 @@ class Asked:
     head: frozenset[int]
     rewrites: frozenset[int]  # groups whose spellings are alternatives (an everyday term and its rewrite)
     slot_verb: str | None = None  # the verb whose object is asked for (纳入 in 纳入啥管理, 推广 in 推广啥装置)
+    lists: bool = False  # the question asks for several things (都有哪些行动)
 
     @property
     def total(self) -> float:
@@ -189,6 +196,7 @@ class Extractor:
             rewrites=rewrites,
             head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
             slot_verb=self._slot_verb(search_text, weights),
+            lists=bool(_ASKS_LIST.search(normalize(search_text))),
         )
 
     def _slot_verb(self, search_text: str, weights: dict[str, float]) -> str | None:
@@ -226,11 +234,22 @@ class Extractor:
             score += bonus
         if kind is QuestionType.CONSEQUENCE and _OUTCOME.search(normalized):
             score += bonus
+        if asked.lists and kind is QuestionType.REQUIREMENT and self._lists_asked_kind(normalized, asked):
+            score += bonus
         # 啥责任制 asks for a 责任制 by name: the text that names one (林长责任制) holds the answer, so the
         # asked-for word counts twice, unless it is vaguer than the question's average word (搞什么活动)
         mean = asked.total / len(asked.groups) if asked.groups else 0.0
         score += sum(credits[i] for i in asked.head if max(asked.groups[i].values()) >= mean)
         return score
+
+    @staticmethod
+    def _lists_asked_kind(text: str, asked: Asked) -> bool:
+        return any(
+            re.search(_LISTED_AS + re.escape(spelling), text)
+            for i in asked.head
+            for spelling in asked.groups[i]
+            if len(spelling) >= 2
+        )
 
     @staticmethod
     def _governs(fragment: str, asked: Asked) -> float:
@@ -247,7 +266,7 @@ class Extractor:
     ) -> list[tuple[float, int, str]]:
         """(score, position, sentence) for each sentence of `clause`; a heading sentence counts half."""
         weights = self._weights(search_text)
-        sentences = split_sentences(clause.text) or [clause.text]
+        sentences = _notes_apart(split_sentences(clause.text) or [clause.text])
         heading = normalize(clause.heading)
         scored = []
         for position, sentence in enumerate(sentences):
@@ -352,6 +371,20 @@ class Extractor:
         return Pick(hit, clause, self.retriever.corpus.notice(clause.notice_id), sentence, fragment, score)
 
 
+def _notes_apart(sentences: list[str]) -> list[str]:
+    """Sentences with a leading responsibility note split off: in notices that close each task with its units
+    (…工作。（省应急厅负责）集中审批部门…), the splitter leaves the note at the head of the next task, where it
+    would make that task read as a note."""
+    apart = []
+    for sentence in sentences:
+        note = _LEADING_NOTE.match(sentence)
+        if note and is_note(note.group(1)):
+            apart.extend((note.group(1), sentence[note.end() :]))
+        else:
+            apart.append(sentence)
+    return apart
+
+
 def _titles(sentence: str) -> bool:
     """A title rather than a requirement: short, or one phrase. A list item without a title of its own
     (57. 合理规划…布局，县级…覆盖率达到100%。) has its first sentence as its heading, and that sentence counts."""
@@ -365,6 +398,8 @@ def _credit(group: dict[str, float], text: str, novel: frozenset[str], alternati
     word the notices never use (片子, 仓库) earns half when most of its root's characters are there (教育片,
     储备库): colloquial and official words share roots; a word the notices do use is absent when not found."""
     found = [w * (0.5 if len(t) == 1 else 1.0) for t, w in group.items() if t in text]
+    if found and not alternatives and _split_in(max(group, key=len), group, text):
+        found.append(group[max(group, key=len)])
     if found:
         return max(found) if alternatives else _whole_and_parts(found)
     word = max(group, key=len)
@@ -373,6 +408,18 @@ def _credit(group: dict[str, float], text: str, novel: frozenset[str], alternati
         return 0.0
     share = sum(char in text for char in root) / len(root)
     return 0.5 * group[word] * share if share >= 0.5 else 0.0
+
+
+def _split_in(word: str, group: dict[str, float], text: str) -> bool:
+    """`word` written with words between its parts (重大事故 in 发生重大及以上生产安全事故): the parts are
+    spellings of the group, both in `text`, in order."""
+    if word in text:
+        return False
+    for cut in range(2, len(word) - 1):
+        head, tail = word[:cut], word[cut:]
+        if head in group and tail in group and head in text and tail in text[text.index(head) + len(head) :]:
+            return True
+    return False
 
 
 def _whole_and_parts(weights: list[float]) -> float:

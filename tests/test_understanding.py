@@ -496,3 +496,29 @@ def test_everyday_negation_is_read_as_the_notices_word(retriever) -> None:
     # 没证 / 没有证照 is the notices' 无证, not a match for 有证 (有证小矿山)
     result = retriever.search("2009年省里对没有证照的企业怎么办？")
     assert result.hits[0].clause.clause_id == "山西省-2009/七"
+
+
+def test_a_list_question_is_led_by_the_sentence_listing_the_asked_kind(assistant) -> None:
+    # the heading restates the question (开展治本攻坚三年行动); the answer is the sentence listing them (…等行动)
+    answer = assistant.ask("2024年省里治本攻坚三年行动都有哪些行动？")
+    assert cited(answer)[0] == "山西省-2024/三.九"
+    assert "企业主要负责人教育培训" in answer.lead and "全民安全素质提升" in answer.lead
+
+
+def test_a_compound_split_by_modifiers_still_matches(assistant) -> None:
+    # 重大事故 is written 发生重大及以上生产安全事故 in the sentence that says what the assessment does
+    answer = assistant.ask("2020年省里出了重大事故考核咋算？")
+    assert "一票否决" in answer.lead
+
+
+def test_a_task_after_the_previous_tasks_note_can_lead(assistant) -> None:
+    # （省级…部门负责）集中审批部门颁发…后: the note closes the task before; the task after it answers
+    answer = assistant.ask("2024年省里审批部门发了证以后要干啥？")
+    assert "推送相关审批信息和资料" in answer.lead
+    assert not answer.lead.split("：", 1)[1].startswith("（")
+
+
+def test_relying_on_whom_is_not_asking_who_is_responsible(assistant) -> None:
+    answer = assistant.ask("2016年省里专业救援队靠谁来建？")
+    assert "没有写明责任单位" not in answer.answer
+    assert "大型企业和消防队伍" in answer.lead
