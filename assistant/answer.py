@@ -375,7 +375,7 @@ def _notes_apart(sentences: list[str]) -> list[str]:
     """Sentences with a leading responsibility note split off: in notices that close each task with its units
     (…工作。（省应急厅负责）集中审批部门…), the splitter leaves the note at the head of the next task, where it
     would make that task read as a note."""
-    apart = []
+    apart: list[str] = []
     for sentence in sentences:
         note = _LEADING_NOTE.match(sentence)
         if note and is_note(note.group(1)):
