@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from assistant.facts import is_note, tidy
 from assistant.retrieve import Hit, Retrieval, Retriever
+from assistant.slots import ORDINAL, counted_spellings, figure_in, may_ask_places, states_count
 from assistant.slots import asked_unit as unit_asked
-from assistant.slots import counted_spellings, figure_in, may_ask_places, states_count
 from assistant.types import Answer, Citation, Mode, QuestionType
 from index.clauses import strip_marker
 from index.metadata import mentions_place
@@ -91,7 +91,7 @@ _WHAT = frozenset(("啥", "什么", "哪些", "哪个", "哪几个", "哪种", "
 # 都有哪些行动 / 包括啥: the answer names several things, and a sentence listing them as the asked kind
 # (…、…等行动) holds it; a list of anything else (雨水管渠、低洼易涝区、地下空间…) does not
 _ASKS_LIST = re.compile(r"哪些|哪几[个种类项条方样]|都有啥|都有什么|都是啥|都是什么|包括啥|包括什么|包括哪")
-_LISTED_AS = "、[^，,。；;]{1,40}?等[\u4e00-\u9fff]{0,6}?"
+_LISTED_AS = "、[^，,。；;]{1,40}?(?:等|和|及)[\u4e00-\u9fff]{0,6}?"
 # a responsibility note that ends the previous item and opens this sentence: （省应急厅负责）集中审批部门…
 _LEADING_NOTE = re.compile(r"^(\s*[（(][^（）()]{1,80}[）)])(?=\s*[\u4e00-\u9fff“])")
 _WHICH_NOTICE = re.compile(r"哪(个|份|一份|些|几份|一年的?|年的?)(文件|通知|意见)")
@@ -241,6 +241,20 @@ class Extractor:
         mean = asked.total / len(asked.groups) if asked.groups else 0.0
         score += sum(credits[i] for i in asked.head if max(asked.groups[i].values()) >= mean)
         return score
+
+    def matched(self, text: str, search_text: str) -> frozenset[int]:
+        """Which of the question's word groups `text` holds."""
+        asked = self._weights(search_text)
+        plain = searchable(text).lower()
+        return frozenset(i for i, group in enumerate(asked.groups) if any(spelling in plain for spelling in group))
+
+    def names_asked(self, text: str, search_text: str) -> bool:
+        """Whether `text` names what 啥X / 哪些X asks for (X); True when the question names no such thing."""
+        asked = self._weights(search_text)
+        if not asked.head:
+            return True
+        plain = searchable(text).lower()
+        return any(spelling in plain for i in asked.head for spelling in asked.groups[i])
 
     @staticmethod
     def _lists_asked_kind(text: str, asked: Asked) -> bool:
@@ -431,7 +445,7 @@ def _whole_and_parts(weights: list[float]) -> float:
 def _without_ordinals(text: str, unit: str | None) -> str:
     """`text` without list numbers and ordinals (两级, 一是), which are not figures; but 二级 answers 几级."""
     body = normalize(strip_marker(text))
-    return body if unit == "级" else _ORDINAL.sub("", body)
+    return body if unit in ("级", ORDINAL) else _ORDINAL.sub("", body)
 
 
 def _states_figure(text: str, unit: str | None) -> bool:
@@ -589,6 +603,20 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
         # clauses, leads when it scores near enough ("每月至少检查两次" in the second clause)
         stating = [extractor.pick_stating(hit, hit.clause, retrieval.search_text, kind, unit, counted) for hit in hits]
         options = [p for p in stating if p is not None and p.score >= _FACT_OVER_RANK * first.score]
+        if options:
+            first = max(options, key=lambda p: p.score)
+            candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
+    elif kind is QuestionType.REQUIREMENT and not extractor.names_asked(first.sentence, retrieval.search_text):
+        # 尾矿库要上啥监测: the best clause is all about 尾矿库 but its best sentence names no 监测; a next clause's
+        # sentence that does (尾矿库在线监测), and names all the first one matched besides, is the answer
+        matched = extractor.matched(first.sentence, retrieval.search_text)
+        options = [
+            c
+            for c in candidates[1:]
+            if extractor.names_asked(c.sentence, retrieval.search_text)
+            and c.score > first.score
+            and matched <= extractor.matched(c.sentence, retrieval.search_text)
+        ]
         if options:
             first = max(options, key=lambda p: p.score)
             candidates = [first, *(c for c in candidates if c.clause is not first.clause)]

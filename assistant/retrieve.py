@@ -182,7 +182,7 @@ class Retriever:
         signals = (
             _signals(hits, dense[eligible], self._novel_share(query_tokens, context.search_text)) if hits else None
         )
-        ruled_out = _ruled_out(simplified, hits, self.tokenizer.synonyms)
+        ruled_out = _ruled_out(simplified, hits, self.tokenizer.synonyms, self._topic_words(query_tokens))
         covered = signals is not None and ruled_out is None and self.gate.admits(signals)
         reason = None if covered else ruled_out or "现有通知中没有与问题相符的内容"
         return Retrieval(
@@ -261,6 +261,14 @@ class Retriever:
                     break
         return tokens
 
+    def _topic_words(self, query_tokens: Sequence[str]) -> frozenset[str]:
+        """The question's words of two or more characters that the notices use but not everywhere (not 安全,
+        要求): what a figure's sentence must name to be the figure asked for."""
+        common = math.log(1 + 1 / _FRAME_SHARE)
+        return frozenset(
+            t for t in query_tokens if len(t) >= 2 and self.idf.get(t, 0.0) > common and t not in _FIGURE_WORDS
+        )
+
     def _novel_share(self, query_tokens: Sequence[str], search_text: str) -> float:
         """Share of the question's word weight in words the notices never use that name a thing (工资, 医保)."""
         weights = self.word_weights(query_tokens, search_text)
@@ -321,6 +329,10 @@ class Retriever:
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
 
 
+# words that go with the asked figure, not with what it measures
+_FIGURE_WORDS = frozenset(
+    {"至少", "最多", "最少", "不少于", "不低于", "不超过", "以上", "以下", "以内", "左右", "一共", "总共"}
+)
 _EVERYDAY_NEGATION = re.compile(r"没有?([\u4e00-\u9fff]{1,2})")
 
 
@@ -334,9 +346,11 @@ def _best(scores: np.ndarray, eligible: np.ndarray, count: int) -> list[int]:
     return [int(i) for i in pool[np.argsort(-scores[pool], kind="stable")][:count]]
 
 
-def _ruled_out(question: str, hits: Sequence[Hit], synonyms: Mapping[str, Sequence[str]]) -> str | None:
+def _ruled_out(
+    question: str, hits: Sequence[Hit], synonyms: Mapping[str, Sequence[str]], topic: frozenset[str] = frozenset()
+) -> str | None:
     """What the notices cannot say however well the question's words match: a figure in the asked unit, a person."""
-    if hits and _missing_figure(question, hits, synonyms):
+    if hits and _missing_figure(question, hits, synonyms, topic):
         return "通知中没有给出这个数字"
     if asks_person_or_contact(question):
         return "通知中不写具体人员和联系方式"
@@ -351,16 +365,21 @@ def _names_a_place(text: str) -> bool:
     return mentions_place(normalize(text))
 
 
-def _missing_figure(question: str, hits: Sequence[Hit], synonyms: Mapping[str, Sequence[str]]) -> bool:
-    """``多少个编制``: no retrieved clause states a figure in the asked unit, so the notices do not give it."""
+def _missing_figure(
+    question: str, hits: Sequence[Hit], synonyms: Mapping[str, Sequence[str]], topic: frozenset[str] = frozenset()
+) -> bool:
+    """``多少个编制``: no retrieved clause states a figure in the asked unit, so the notices do not give it. A
+    figure counts where its sentence names something the question is about (化工厂离居民区多少米 is not answered
+    by 700米以上隧道); `topic` holds the question's words that do (empty: any figure counts)."""
     unit = asked_unit(question)
     if unit is None:
         return False
     spellings = counted_spellings(question, synonyms)
     return not any(
-        states_count(fragment, unit, spellings)
+        any(states_count(fragment, unit, spellings) for fragment in re.split(r"[，,；;]", sentence))
+        and (not topic or any(word in sentence for word in topic))
         for hit in hits[:3]
-        for fragment in re.split(r"[，,；;。]", normalize(hit.clause.text))
+        for sentence in re.split(r"[。！？；;]", normalize(hit.clause.text))
     )
 
 

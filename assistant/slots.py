@@ -49,9 +49,17 @@ _ASKED_PLACE = re.compile(
 )
 
 
+# 第几议题 asks for an ordinal: 第一议题 answers it, where elsewhere an ordinal is no figure
+ORDINAL = "第"
+# 分几级 is answered by the levels named (“市、县、乡、村”) as well as by 四级
+_LEVELS = "[省市县区乡镇村组](?:[、，,]?[省市县区乡镇村组]){2,}"
+
+
 def asked_unit(question: str) -> str | None:
     """The unit a question asks a figure in (a regex alternative), or None when it asks for no figure in a unit."""
     text = normalize(question)
+    if "第几" in text:
+        return ORDINAL
     if _ASKED_MONEY.search(text):
         return "元|万元|亿元"
     if _ASKED_AGE.search(text):
@@ -112,8 +120,12 @@ def asks_person_or_contact(question: str) -> bool:
 
 
 def figure_in(unit: str) -> re.Pattern[str]:
-    """A figure written in `unit`: 6座, 3—5名, 100%, 两个, 1.5万元."""
-    return re.compile(_FIGURE.format(unit=unit))
+    """A figure written in `unit`: 6座, 3—5名, 100%, 两个, 1.5万元; 第一 for `ORDINAL`; for 级 the levels
+    named one by one (市、县、乡、村) too."""
+    if unit == ORDINAL:
+        return re.compile(r"第[\d一二三四五六七八九十]+")
+    figure = _FIGURE.format(unit=unit)
+    return re.compile(f"{figure}|{_LEVELS}" if unit == "级" else figure)
 
 
 def may_ask_places(question: str) -> bool:

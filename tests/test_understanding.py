@@ -522,3 +522,28 @@ def test_relying_on_whom_is_not_asking_who_is_responsible(assistant) -> None:
     answer = assistant.ask("2016年省里专业救援队靠谁来建？")
     assert "没有写明责任单位" not in answer.answer
     assert "大型企业和消防队伍" in answer.lead
+
+
+def test_which_ordinal_is_answered_by_the_ordinal(assistant) -> None:
+    # 第几 asks for 第一议题, where elsewhere an ordinal (第一, 两级) is never the asked figure
+    answer = assistant.ask("沁水把总书记安全生产讲话当作第几议题学？")
+    assert not answer.refused and "第一议题" in answer.lead
+
+
+def test_how_many_levels_is_answered_by_the_levels_named(assistant) -> None:
+    answer = assistant.ask("朔州应急物资储备网络分几级？")
+    assert not answer.refused and "市、县、乡、村" in answer.lead
+    assert "省市县三级" in assistant.ask("今年省里地质灾害应急技术支撑队伍要建几级？").lead
+
+
+def test_a_figure_about_something_else_does_not_answer(assistant) -> None:
+    # 700米以上隧道 is a figure in 米, but not of how far a chemical plant keeps from homes
+    answer = assistant.ask("化工厂离居民区至少要多少米？")
+    assert answer.refused and "没有给出这个数字" in answer.answer
+    assert "6座" in assistant.ask("朔州今年要再建几座智能化煤矿？").lead
+
+
+def test_the_clause_naming_the_asked_thing_leads(assistant) -> None:
+    # the first clause is all about 尾矿库 and names no 监测; the next names both
+    answer = assistant.ask("2024年省里尾矿库要上啥监测？")
+    assert cited(answer)[0] == "山西省-2024/二.六" and "在线监测" in answer.lead
