@@ -145,6 +145,14 @@ def sentences_of(text: str, heading: str | None = None) -> list[str]:
     return whole
 
 
+def slogan_halves(text: str, position: int, listed: Sequence[str]) -> bool:
+    """“促一方发展、保一方平安”: a list inside quotes whose items end unlike is one slogan in halves, not a list of
+    things (“班组日查、车间周查…” in quotes lists kinds of 查)."""
+    before = text[:position]
+    endings = {item.strip("“”\"'「」 ")[-1:] for item in listed}
+    return before.count("“") > before.count("”") and len(endings - {""}) > 1
+
+
 def is_note(sentence: str) -> bool:
     """A responsibility note (（省应急厅等部门负责）), not a requirement to test as a statement."""
     plain = normalize(strip_marker(sentence)).rstrip("。;；")
@@ -189,7 +197,7 @@ class FactFinder:
                     self.slogan_frames[match.group(1)].add(_frame_after(text, match.end()))
             for match in ENUMERATION.finditer(text):
                 listed = list_items(match.group())
-                if len(listed) >= 2:
+                if len(listed) >= 2 and not slogan_halves(text, match.start(), listed):
                     self.enumerations.append(tuple(split_leading_verb(listed, tagged)[1]))
             term_clauses.update({term for term in terms if term in text})
         # a term in more than 3% of clauses is the notices' common vocabulary (专项整治), not a fact to test

@@ -41,6 +41,7 @@ from assistant.facts import (
     list_items,
     plain_name,
     sentences_of,
+    slogan_halves,
     split_leading_verb,
     tidy,
     unit_of,
@@ -505,15 +506,19 @@ class QuizMaker:
                 continue
             for match in ENUMERATION.finditer(sentence):
                 listed = list_items(match.group())
+                if slogan_halves(sentence, match.start(), listed):
+                    continue
                 if len(listed) < 2 or len(set(listed)) != len(listed) or len(listed) != match.group().count("、") + 1:
                     continue
                 verb, listed = split_leading_verb(listed, self.finder.tagged)
                 longest = max(len(item) for item in listed)
+                shortest = min(len(item) for item in listed)
+                # a wrong option much shorter than every right one (技术 among 工程治理、避险搬迁) stands out
                 peers = [
                     p
                     for p in self.finder.list_peers(listed)
                     if normalize(p) not in clause_text
-                    and len(p) <= longest + 2
+                    and shortest - 1 <= len(p) <= longest + 2
                     and plain_name(p)
                     and not any(_alike(p, item) for item in listed)
                 ]
@@ -607,18 +612,39 @@ class QuizMaker:
 
     def _of_the_same_kind(self, listed: list[str], peers: list[str], clause_text: str, longest: int) -> list[str]:
         """A list whose items mostly end alike (…灾害, …火灾, …日查) is of one kind: its wrong options are of that
-        kind (the co-listed ones, then the corpus's other list items, 低温雨雪冰冻灾害), not the departments or
-        industries that share other lists with them (水利, 林业 among 灾种); `peers` when fewer than two are."""
+        kind (the co-listed ones, then the corpus's other list items, 低温雨雪冰冻灾害), never the departments or
+        industries that share other lists with them (水利, 林业 among 灾种), however few of the kind there are."""
         endings = collections.Counter(item[-2:] for item in listed if len(item) > 2).most_common(1)
         tail, alike = endings[0] if endings else ("", 0)
         if alike < 2 or 2 * alike < len(listed):
             tail, alike = collections.Counter(item[-1] for item in listed).most_common(1)[0]
         if alike < 2 or 2 * alike < len(listed):
-            return peers
+            return self._sharing_a_character(listed, peers, clause_text, longest)
         kind = [p for p in peers if p.endswith(tail)] + [
             t
             for t in self._list_items
             if t.endswith(tail)
+            and plain_name(t)
+            and self._nominal(t)
+            and normalize(t) not in clause_text
+            and len(t) <= longest + 2
+            and not any(_alike(t, item) for item in listed)
+        ]
+        # too few of the kind: the list gives no item, rather than one with 林业 among 灾害
+        return list(dict.fromkeys(kind))
+
+    def _sharing_a_character(self, listed: list[str], peers: list[str], clause_text: str, longest: int) -> list[str]:
+        """森林草原火灾、地质灾害 end unlike but share 灾: its wrong options are other items with 灾 (地震灾害),
+        not the sectors listed with them elsewhere (水利, 林业); `peers` when the items share no character or
+        fewer than two such options exist."""
+        # the kind is named at the end (火灾, 灾害): a character shared elsewhere (以岗位大练兵, 业务大比武) is not it
+        common = set(listed[0][-2:]).intersection(*(set(item[-2:]) for item in listed[1:])) - _EVERY_LIST_CHARACTERS
+        if not common:
+            return peers
+        kind = [p for p in peers if common & set(p[-2:])] + [
+            t
+            for t in self._list_items
+            if common & set(t[-2:])
             and plain_name(t)
             and self._nominal(t)
             and normalize(t) not in clause_text
@@ -747,6 +773,8 @@ class QuizMaker:
 
 # a requirement shares at least this many character pairs with the breach to be a point of the same case
 _RELATED_BIGRAMS = 3
+# characters in items of every kind (安全生产, 监管部门, 工作机制): sharing one says nothing about the kind
+_EVERY_LIST_CHARACTERS = frozenset("安全生产工作管理建设的和与及")
 # pairs that every requirement shares (安全, 生产…) say nothing about being on the same matter
 _COMMON_BIGRAMS = frozenset(
     {"安全", "全生", "生产", "加强", "落实", "严格", "开展", "推进", "建立", "健全", "完善", "工作"}
