@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.facts import is_note, tidy
 from assistant.retrieve import Hit, Retrieval, Retriever
-from assistant.slots import ORDINAL, counted_spellings, figure_in, may_ask_places, states_count
+from assistant.slots import NAMED_YEAR, ORDINAL, counted_spellings, figure_in, may_ask_places, states_count
 from assistant.slots import asked_unit as unit_asked
 from assistant.types import Answer, Citation, Mode, QuestionType
 from index.clauses import strip_marker
@@ -111,6 +111,8 @@ def question_type(question: str, scope_issuers: int, scope_years: int) -> Questi
 def detail_type(question: str) -> QuestionType:
     """What kind of fact is asked for, comparison or not: a date, a figure, a consequence, a yes/no, a requirement."""
     text = normalize(question)
+    if unit_asked(text) == NAMED_YEAR:
+        return QuestionType.COUNT  # the named year is read like a figure: the text that states it answers
     if _FREQUENCY_ASKED.search(text):
         return QuestionType.FREQUENCY
     if _DEADLINE.search(text):

@@ -25,7 +25,15 @@ import numpy as np
 from assistant.context import contextualize, strip_instructions
 from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
-from assistant.slots import asked_unit, asks_person_or_contact, asks_place, counted_spellings, states_count
+from assistant.slots import (
+    NAMED_YEAR,
+    asked_unit,
+    asks_person_or_contact,
+    asks_place,
+    counted_spellings,
+    figure_in,
+    states_count,
+)
 from index.normalize import normalize
 from index.records import Clause, Level, Notice
 from index.search import SearchIndex, clause_search_text, retrievable
@@ -183,7 +191,11 @@ class Retriever:
             _signals(hits, dense[eligible], self._novel_share(query_tokens, context.search_text)) if hits else None
         )
         ruled_out = _ruled_out(simplified, hits, self.tokenizer.synonyms, self._topic_words(query_tokens))
-        covered = signals is not None and ruled_out is None and self.gate.admits(signals)
+        covered = (
+            signals is not None
+            and ruled_out is None
+            and (self.gate.admits(signals) or _names_the_year(simplified, hits))
+        )
         reason = None if covered else ruled_out or "现有通知中没有与问题相符的内容"
         return Retrieval(
             question, context.search_text, scope, tuple(hits), covered, reason, timings, signals, ruled_out
@@ -351,12 +363,18 @@ def _ruled_out(
 ) -> str | None:
     """What the notices cannot say however well the question's words match: a figure in the asked unit, a person."""
     if hits and _missing_figure(question, hits, synonyms, topic):
-        return "通知中没有给出这个数字"
+        return "通知中没有给这一年定名" if asked_unit(question) == NAMED_YEAR else "通知中没有给出这个数字"
     if asks_person_or_contact(question):
         return "通知中不写具体人员和联系方式"
     if hits and asks_place(question) and not any(_names_a_place(hit.clause.text) for hit in hits[:3]):
         return "通知中没有写明地点"
     return None
+
+
+def _names_the_year(question: str, hits: Sequence[Hit]) -> bool:
+    """把今年叫啥年: the best clauses give the year's name (“安全生产责任落实年”), the one thing asked, however few
+    of the question's other words (这一年, 叫) they hold."""
+    return asked_unit(question) == NAMED_YEAR and any(figure_in(NAMED_YEAR).search(hit.clause.text) for hit in hits[:3])
 
 
 def _names_a_place(text: str) -> bool:

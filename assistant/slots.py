@@ -51,6 +51,9 @@ _ASKED_PLACE = re.compile(
 
 # 第几议题 asks for an ordinal: 第一议题 answers it, where elsewhere an ordinal is no figure
 ORDINAL = "第"
+# 把今年叫啥年 / 定为什么年 asks for the year's name, which notices give in quotes: “安全生产责任落实年”
+NAMED_YEAR = "“…年”"
+_ASKED_YEAR_NAME = re.compile(r"(?:什么|啥)年(?![份度底初前内以后里])")
 # 分几级 is answered by the levels named (“市、县、乡、村”) as well as by 四级
 _LEVELS = "[省市县区乡镇村组](?:[、，,]?[省市县区乡镇村组]){2,}"
 
@@ -60,6 +63,8 @@ def asked_unit(question: str) -> str | None:
     text = normalize(question)
     if "第几" in text:
         return ORDINAL
+    if _ASKED_YEAR_NAME.search(text):
+        return NAMED_YEAR
     if _ASKED_MONEY.search(text):
         return "元|万元|亿元"
     if _ASKED_AGE.search(text):
@@ -124,6 +129,8 @@ def figure_in(unit: str) -> re.Pattern[str]:
     named one by one (市、县、乡、村) too."""
     if unit == ORDINAL:
         return re.compile(r"第[\d一二三四五六七八九十]+")
+    if unit == NAMED_YEAR:
+        return re.compile(r"“[^“”]{2,14}年”")
     figure = _FIGURE.format(unit=unit)
     return re.compile(f"{figure}|{_LEVELS}" if unit == "级" else figure)
 

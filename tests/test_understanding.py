@@ -547,3 +547,13 @@ def test_the_clause_naming_the_asked_thing_leads(assistant) -> None:
     # the first clause is all about 尾矿库 and names no 监测; the next names both
     answer = assistant.ask("2024年省里尾矿库要上啥监测？")
     assert cited(answer)[0] == "山西省-2024/二.六" and "在线监测" in answer.lead
+
+
+def test_the_years_name_is_asked_and_answered_like_a_figure(assistant) -> None:
+    # 叫啥年 asks for the name the notice gives the year in quotes; the clause giving it answers however few of
+    # the question's other words it holds, and a notice that names no year is refused for that reason
+    answer = assistant.ask("忻州把这一年叫啥年？")
+    assert not answer.refused and "安全生产责任落实年" in answer.lead
+    assert "责任落实年" in assistant.ask("2013年山西省把安全生产工作定为什么年？").lead
+    refused = assistant.ask("今年是啥年？")
+    assert refused.refused and "没有给这一年定名" in refused.answer
