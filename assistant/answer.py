@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.facts import is_note, tidy
+from assistant.facts import is_note, leading_note, tidy
 from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.slots import NAMED_YEAR, ORDINAL, counted_spellings, figure_in, may_ask_places, states_count
 from assistant.slots import asked_unit as unit_asked
@@ -92,8 +92,6 @@ _WHAT = frozenset(("啥", "什么", "哪些", "哪个", "哪几个", "哪种", "
 # (…、…等行动) holds it; a list of anything else (雨水管渠、低洼易涝区、地下空间…) does not
 _ASKS_LIST = re.compile(r"哪些|哪几[个种类项条方样]|都有啥|都有什么|都是啥|都是什么|包括啥|包括什么|包括哪")
 _LISTED_AS = "、[^，,。；;]{1,40}?(?:等|和|及)[\u4e00-\u9fff]{0,6}?"
-# a responsibility note that ends the previous item and opens this sentence: （省应急厅负责）集中审批部门…
-_LEADING_NOTE = re.compile(r"^(\s*[（(][^（）()]{1,80}[）)])(?=\s*[\u4e00-\u9fff“])")
 _WHICH_NOTICE = re.compile(r"哪(个|份|一份|些|几份|一年的?|年的?)(文件|通知|意见)")
 
 
@@ -393,11 +391,8 @@ def _notes_apart(sentences: list[str]) -> list[str]:
     would make that task read as a note."""
     apart: list[str] = []
     for sentence in sentences:
-        note = _LEADING_NOTE.match(sentence)
-        if note and is_note(note.group(1)):
-            apart.extend((note.group(1), sentence[note.end() :]))
-        else:
-            apart.append(sentence)
+        note = leading_note(sentence)
+        apart.extend((note, sentence[len(note) :]) if note else (sentence,))
     return apart
 
 

@@ -145,6 +145,22 @@ def sentences_of(text: str, heading: str | None = None) -> list[str]:
     return whole
 
 
+# a responsibility note that ends the previous item and opens this sentence: （省应急厅负责）集中审批部门…
+_LEADING_NOTE = re.compile(r"^(\s*[（(][^（）()]{1,80}[）)])(?=\s*[\u4e00-\u9fff“])")
+
+
+def leading_note(sentence: str) -> str | None:
+    """The responsibility note opening `sentence` (（省级…部门负责）集中审批部门…), if it opens with one: in notices
+    that close each task with its units, the sentence splitter leaves the note at the head of the next task."""
+    found = _LEADING_NOTE.match(sentence)
+    return found.group(1) if found and is_note(found.group(1)) else None
+
+
+def without_leading_note(sentence: str) -> str:
+    note = leading_note(sentence)
+    return sentence[len(note) :] if note else sentence
+
+
 def slogan_halves(text: str, position: int, listed: Sequence[str]) -> bool:
     """“促一方发展、保一方平安”: a list inside quotes whose items end unlike is one slogan in halves, not a list of
     things (“班组日查、车间周查…” in quotes lists kinds of 查)."""

@@ -45,6 +45,7 @@ from assistant.facts import (
     split_leading_verb,
     tidy,
     unit_of,
+    without_leading_note,
 )
 from index.clauses import strip_marker
 from index.normalize import normalize
@@ -56,12 +57,18 @@ LETTERS = "ABCDEFG"
 _PROHIBITION = re.compile(
     r"([^，。；：、,;:（）()]{0,16}?)(?:一律)?(?:严禁|禁止|不得|不准)(?![和与及类的])([^，。；：,;:（）()]{3,24})"
 )
-# an obligation with its subject: 企业……必须在1小时内向……报告 → a unit that did not (未在1小时内向……报告)
-_OBLIGATION = re.compile(r"([^，。；：、,;:（）()]{0,16}?)(?:必须|务必|应当)([^，。；：,;:（）()]{4,28})")
+# an obligation with its subject: 企业……必须在1小时内向……报告 → a unit that did not (未在1小时内向……报告); the
+# 应当 of 适应当地 is no obligation
+_OBLIGATION = re.compile(r"([^，。；：、,;:（）()]{0,16}?)(?:必须|务必|(?<![适相])应当)([^，。；：,;:（）()]{4,28})")
 # the newer notices write a duty as 要 after the one who owes it (企业主要负责人要认真履行安全生产法定职责): a unit
 # that did not (企业主要负责人未认真履行…) is a breach a township inspector meets
 _DUTY = re.compile(
     r"([^，。；：、,;:（）()]{0,14}?(?:企业|单位|负责人|经营者|从业人员|场所|学校|医院|村|社区))要([^，。；：,;:（）()]{4,28})"
+)
+# the newest notices urge rather than oblige (推动高危行业领域企业实行“无监控不作业”): a unit that did not is a breach too
+_URGED = re.compile(
+    r"(?:推动|督促|指导|要求)([^，。；：、,;:（）()]{0,14}?(?:企业|单位|经营者|场所|学校|医院))"
+    r"((?:实行|落实|建立|开展|配备|安装|完成|执行|制定|设立|签订)[^，。；：,;:（）()]{2,24})"
 )
 _ACTION = re.compile(r"必须|要|应当|严格|依法|责令|落实|建立|开展|督促|加强|确保")
 
@@ -399,7 +406,14 @@ class QuizMaker:
         if quiz_type is QuizType.JUDGE:
             # a false statement is one real change a careless reader would accept: a figure, deadline, frequency,
             # role or level; a swapped slogan or term reads as nonsense (定期约谈“一盔一带”)
-            facts = [f for f in facts if f.kind in _JUDGE_KINDS and len(tidy(f.span)) <= 70]
+            # and a statement says something: not only the case a requirement applies to (对…超过3年的尾矿库…的)
+            facts = [
+                f
+                for f in facts
+                if f.kind in _JUDGE_KINDS
+                and len(tidy(f.span)) <= 70
+                and not _ONLY_A_CONDITION.search(tidy(f.span).rstrip("。；;，,"))
+            ]
         if quiz_type in (QuizType.BLANK, QuizType.SINGLE):
             facts = [f for f in facts if f.kind not in (FactKind.ROLE, FactKind.LEVEL) or quiz_type is QuizType.SINGLE]
         rng.shuffle(facts)
@@ -420,7 +434,7 @@ class QuizMaker:
             }
             if quiz_type in (QuizType.BLANK, QuizType.SINGLE) and _label_gives_away(shown, answer):
                 continue
-            if quiz_type is QuizType.BLANK and len(shown) - len(answer) >= 12:
+            if quiz_type is QuizType.BLANK and len(shown) - len(answer) >= 12 and self._whole_words(shown, answer):
                 return make(**common, stem=prefix + shown.replace(answer, "____", 1), options=None, answer=answer)
             if quiz_type is QuizType.SINGLE and fact.kind is FactKind.TERM:
                 # a wrong option alike to the key or to what the stem already lists beside it (地震灾害 where the stem
@@ -654,10 +668,54 @@ class QuizMaker:
         return list(dict.fromkeys(kind)) if len(kind) >= 2 else peers
 
     @functools.cached_property
+    def _bigram_clauses(self) -> collections.Counter[str]:
+        """In how many clauses each character pair occurs."""
+        counted: collections.Counter[str] = collections.Counter()
+        for clause in self.corpus.clauses:
+            counted.update(_bigrams(clause.text))
+        return counted
+
+    def _related(self, other: str, duty: str) -> bool:
+        """Whether requirement `other` is about what the breached `duty` names (建立健全事故隐患排查治理制度 →
+        事故, 隐患 in 对重大事故隐患…双报告; 上岗作业 is in no sentence about 中小学 drills): it holds two of the
+        duty's words that at most 30% of clauses use (not 安全, 加强, 落实, a date), or one that at most 10% use;
+        without a tokenizer, three such character pairs."""
+        common = max(3, len(self.corpus.clauses) * _DUTY_WORD_SHARE)
+        if self.retriever is None:
+            shared = _bigrams(other) & _bigrams(duty)
+            return sum(1 for pair in shared if self._bigram_clauses[pair] <= common) >= _RELATED_BIGRAMS
+        frequencies = self.retriever.index.clause_frequencies
+        plain = normalize(other)
+        shared = {
+            word
+            for word in self.retriever.tokenizer(duty)
+            if len(word) >= 2
+            and 0 < frequencies.get(word, 0) <= common
+            and not _DATE_WORD.search(word)
+            and word in plain
+        }
+        # two such words, or one that few clauses use (起重机, 网格员)
+        rare = max(3, len(self.corpus.clauses) * _DUTY_WORD_SHARE / 3)
+        return len(shared) >= 2 or any(frequencies[word] <= rare for word in shared)
+
+    @functools.cached_property
     def _list_items(self) -> list[str]:
         """Every item of every list in the corpus, most listed first."""
         counted = collections.Counter(item for items in self.finder.enumerations for item in items)
         return [item for item, _ in counted.most_common()]
+
+    def _whole_words(self, text: str, part: str) -> bool:
+        """Whether `part` of `text` does not cut a word at its ends: 专职消防队 in 政府专职消防队伍 does (its blank
+        would read 政府____伍, 队伍 being a word across the cut)."""
+        if self.retriever is None or part not in text:
+            return True
+        start = text.find(part)
+        end = start + len(part)
+        is_word = self.retriever.tokenizer.is_word
+        return not (
+            (end < len(text) and is_word(text[end - 1 : end + 1]))
+            or (start > 0 and is_word(text[start - 1 : start + 1]))
+        )
 
     def _nominal(self, text: str) -> bool:
         """Opens with a noun, not a verb, adverb or adjective (有效治理重大灾害 is an action, not a kind of 灾害)."""
@@ -713,16 +771,19 @@ class QuizMaker:
     def _case(self, clause, notice, where, make, focus) -> QuizItem | None:
         if focus and not _mentions(clause.text, focus):
             return None
-        sentences = sentences_of(clause.text, clause.heading)
+        # a task after the previous task's note ((省住建厅…负责）企业要…) is read without the note
+        sentences = [without_leading_note(s) for s in sentences_of(clause.text, clause.heading)]
         for index, sentence in enumerate(sentences):
             if is_heading_only(sentence, clause) or len(normalize(sentence)) > 150:
                 continue
             if focus and not _mentions(sentence, focus) and not _mentions(clause.heading, focus):
                 continue  # a 燃气 paper's case is about 燃气, not another sentence of a clause that names it once
             match = _PROHIBITION.search(sentence)
-            obligation = None if match else (_OBLIGATION.search(sentence) or _DUTY.search(sentence))
+            obligation = (
+                None if match else (_OBLIGATION.search(sentence) or _DUTY.search(sentence) or _URGED.search(sentence))
+            )
             found = match or obligation
-            if found is None:
+            if found is None or not _a_breach(sentence, found):
                 continue
             subject = re.sub(r"^(?:要|并|同时|坚决|对|凡)", "", tidy(found.group(1)))
             if match:
@@ -731,17 +792,23 @@ class QuizMaker:
                 situation = f"{subject or '有单位'}未{tidy(found.group(2))}".strip("，、")
                 if found.group(2).startswith(("是", "为", "作为", "由")):
                     continue
-            if re.search(r"[《》“”]", situation) or len(situation) < 4:
+            # a slogan's quotes inside the stem's own quotes read as a second quotation: its words are enough
+            situation = situation.replace("“", "").replace("”", "")
+            if re.search(r"[《》]", situation) or len(situation) < 4:
                 continue
             others = [
                 s
                 for n, s in enumerate(sentences)
-                if n != index and _ACTION.search(s) and 10 <= len(normalize(s)) <= 120 and not is_note(s)
+                if n != index
+                and _ACTION.search(s)
+                and 10 <= len(normalize(s)) <= 120
+                and not is_note(s)
+                and not is_heading_only(s, clause)
             ]
             # what the township must then see to: the clause's requirements about the same matter (the breach's
-            # own words), not whatever the clause says next (中小学安全教育 after 培训考核不合格人员上岗)
-            shared = {other: _shared_bigrams(other, sentence) for other in others}
-            others = sorted((o for o in others if shared[o] >= _RELATED_BIGRAMS), key=lambda o: -shared[o])
+            # own words, not the words every requirement uses), not whatever the clause says next (中小学安全教育
+            # after 培训考核不合格人员上岗; 危险路段 after 瓦斯抽采 in a clause that runs through every industry)
+            others = [other for other in others if self._related(other, found.group(2))]
             if not others:
                 continue
             chosen = [sentence, *others[:2]]
@@ -764,7 +831,7 @@ class QuizMaker:
                 options=None,
                 answer="\n".join(f"{n}. {p.text}（{p.marks}分）" for n, p in enumerate(points, 1)),
                 explanation=f"依据：{where}",
-                quote="".join(chosen),
+                quote=_span_of(clause.text, chosen),
                 points=points,
                 key=(situation,),
             )
@@ -773,6 +840,11 @@ class QuizMaker:
 
 # a requirement shares at least this many character pairs with the breach to be a point of the same case
 _RELATED_BIGRAMS = 3
+# a statement that is only the case a requirement applies to ends in 的 (…没有生产经营主体的尾矿库的)
+_ONLY_A_CONDITION = re.compile(r"的(?:[（(][^）)]*[）)])?$")
+_DUTY_WORD_SHARE = 0.3
+# dates every task has (2016年年底前) are no shared matter
+_DATE_WORD = re.compile(r"\d|年底|年内|月底|年前|底前|年初")
 # characters in items of every kind (安全生产, 监管部门, 工作机制): sharing one says nothing about the kind
 _EVERY_LIST_CHARACTERS = frozenset("安全生产工作管理建设的和与及")
 # pairs that every requirement shares (安全, 生产…) say nothing about being on the same matter
@@ -781,12 +853,43 @@ _COMMON_BIGRAMS = frozenset(
 )
 
 
-def _shared_bigrams(text: str, other: str) -> int:
-    def pairs(value: str) -> set[str]:
-        plain = normalize(value)
-        return {plain[i : i + 2] for i in range(len(plain) - 1)} - _COMMON_BIGRAMS
+def _span_of(text: str, parts: Sequence[str]) -> str:
+    """The run of `text` from the first of `parts` to the last (the points of a case are not one run of text, but
+    each lies within the span they cover); the first part alone when one is not found as written."""
+    places = [(text.find(part), part) for part in parts]
+    if any(start < 0 for start, _ in places):
+        return parts[0]
+    return text[min(start for start, _ in places) : max(start + len(part) for start, part in places)]
 
-    return len(pairs(text) & pairs(other))
+
+def _bigrams(value: str) -> set[str]:
+    plain = re.sub(r"[^\u4e00-\u9fff]", " ", normalize(value))  # a year's digits are no shared matter
+    return {plain[i : i + 2] for i in range(len(plain) - 1) if " " not in plain[i : i + 2]} - _COMMON_BIGRAMS
+
+
+# who a township inspection finds in breach: a unit or person it oversees, not a government body (各部门各单位要充分
+# 利用新媒体), and a breach of a duty to act, not of a frame of mind (未始终坚持安全发展理念)
+_NOT_INSPECTED = re.compile(r"部门|政府|党委|各地|各级|机关|委员会|安委会|安委办|新闻|媒体|^[省市县]|有关单位")
+_STATE_OF_MIND = re.compile(r"理念|意识|重要性|精神|观念|认识|导向")
+_PREPOSITION = re.compile(r"(?:根据|按照|结合|围绕|通过|依照|对照|针对|以|在|对|把|将|从)")
+
+
+def _a_breach(sentence: str, found: re.Match) -> bool:
+    """Whether the duty or prohibition `found` in `sentence` makes a breach a township finds on inspection: its
+    subject one it oversees, its object whole (not cut off at 、 or by the length limit, not only an adverbial such
+    as 根据新情况新变化), not a frame of mind, not the modal inside a slogan (“三管三必须”), and not a prohibition
+    that holds only under a condition stated before it (不符合安全生产条件的，一律不得复工复产)."""
+    subject, duty = found.group(1), found.group(2)
+    before_duty = sentence[: found.start(2)]
+    if before_duty.count("“") > before_duty.count("”"):
+        return False  # the 必须 of “三管三必须” is a slogan's, not an obligation
+    after = sentence[found.end(2) : found.end(2) + 1]
+    if after and not re.match(r"[，。；：,;:）)\s]", after):
+        return False
+    if _NOT_INSPECTED.search(subject) or _STATE_OF_MIND.search(duty) or _PREPOSITION.match(duty):
+        return False
+    before = sentence[: found.start()].rstrip()
+    return not (not subject.strip() and re.search(r"的[，,]$", before))
 
 
 _AGENCY = re.compile(r"(?:局|厅|委|办|队|院|部|中心|公司|政府|管委会|集团|站|所|会|社|行)$")
@@ -1051,7 +1154,13 @@ def quiz_checks(items: Iterable[QuizItem], corpus: Corpus, newest_years: int = 3
         "distractors_same_category": sum(distractors) / len(distractors) if distractors else 1.0,
         "false_single_change": sum(single_change(item) for item in falses) / len(falses) if falses else 1.0,
         "written_points_cover": (
-            sum(len(item.points) >= 2 and _coverage(item, corpus) >= 0.5 for item in written) / len(written)
+            # a short answer's points cover its clause; a case's are the breached rule and the measures about the
+            # same matter, which need not be most of a long clause
+            sum(
+                len(item.points) >= 2 and (item.type is QuizType.CASE or _coverage(item, corpus) >= 0.5)
+                for item in written
+            )
+            / len(written)
             if written
             else 1.0
         ),

@@ -139,6 +139,10 @@ class Tokenizer:
             table[term.strip()] = expansion.split()
         return table
 
+    def is_word(self, text: str) -> bool:
+        """Whether `text` is a word of the dictionary (队伍, 消防队), the notices' own words included."""
+        return bool(self._jieba.FREQ.get(text))
+
     def words(self, text: str) -> list[str]:
         """Segmented words of normalized text (search mode: long words also yield their parts).
 

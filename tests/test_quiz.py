@@ -9,7 +9,7 @@ import re
 import pytest
 
 from assistant.export import BANK_COLUMNS, paper_order, to_json, write_docx, write_xlsx
-from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType, check_item, quiz_checks
+from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType, check_item, judge_statement, quiz_checks
 from index.normalize import normalize
 
 
@@ -403,3 +403,32 @@ def test_a_slogan_in_two_halves_is_not_a_list(maker) -> None:
     for seed in (4, 5):  # seed 4 asked for the missing half of “促一方发展、保一方平安”
         for item in maker.make(count=60, seed=seed):
             assert not halves & set((item.options or {}).values()), item.options
+
+
+def test_case_items_are_breaches_a_township_finds_with_measures_on_the_same_matter(maker, corpus) -> None:
+    items = maker.make(count=40, seed=7, types=[QuizType.CASE])
+    # every sound case counts: before, a case's quote joined its points out of order and failed its own check
+    assert len(items) >= 20 and all(check_item(item, corpus) == [] for item in items)
+    assert sum(item.notice.year >= 2024 for item in items) >= 4
+    for item in items:
+        situation = item.stem.split("“", 1)[1].split("”", 1)[0]
+        # who is inspected: not a department, a government or the press; a duty to act, not a frame of mind
+        assert not re.search(r"部门|政府|党委|新闻|理念|意识|重要性", situation), situation
+        assert "适未" not in situation  # the 应当 of 适应当地 is no obligation
+        assert "三管三未" not in situation  # nor the 必须 of “三管三必须”
+        measures = " ".join(point.quote for point in item.points[1:])
+        assert "中小学" not in measures, item.answer  # not whatever the clause says next
+
+
+def test_statements_say_something_and_blanks_do_not_cut_a_word(maker) -> None:
+    from assistant.facts import tidy
+
+    assert not maker._whole_words("建强特勤力量、灭火救援专业队以及政府专职消防队伍", "专职消防队")  # 政府____伍
+    assert maker._whole_words("严防扩大为重大森林草原火灾", "森林草原")
+    for seed in (1, 2, 3):
+        for item in maker.make(count=60, seed=seed, types=[QuizType.JUDGE, QuizType.BLANK]):
+            if item.type is QuizType.JUDGE:
+                # not only the case a requirement applies to (对…没有生产经营主体的尾矿库。)
+                assert not tidy(judge_statement(item)).endswith("的"), item.stem
+            else:
+                assert "____伍" not in item.stem, item.stem
