@@ -410,9 +410,7 @@ class QuizMaker:
             facts = [
                 f
                 for f in facts
-                if f.kind in _JUDGE_KINDS
-                and len(tidy(f.span)) <= 70
-                and not _ONLY_A_CONDITION.search(tidy(f.span).rstrip("。；;，,"))
+                if f.kind in _JUDGE_KINDS and len(tidy(f.span)) <= 70 and not _only_a_condition(tidy(f.span))
             ]
         if quiz_type in (QuizType.BLANK, QuizType.SINGLE):
             facts = [f for f in facts if f.kind not in (FactKind.ROLE, FactKind.LEVEL) or quiz_type is QuizType.SINGLE]
@@ -840,8 +838,20 @@ class QuizMaker:
 
 # a requirement shares at least this many character pairs with the breach to be a point of the same case
 _RELATED_BIGRAMS = 3
-# a statement that is only the case a requirement applies to ends in 的 (…没有生产经营主体的尾矿库的)
+# a statement that is only the case a requirement applies to: it ends in 的 (…连续发生3起…事故的), or opens with 对
+# and says nothing done (对…停用时间超过5年的尾矿库、没有生产经营主体的尾矿库。)
 _ONLY_A_CONDITION = re.compile(r"的(?:[（(][^）)]*[）)])?$")
+_DONE = re.compile(r"要|必须|应当|应|须|不得|严禁|实施|实行|开展|落实|进行|予以|严格|加强|推进|完成|建立|组织|督促")
+
+
+def _only_a_condition(statement: str) -> bool:
+    plain = statement.rstrip("。；;，,")
+    # what is done comes after the case's last 的 (对…的尾矿库，必须…; 不再进行排尾作业的 is part of the case)
+    return bool(_ONLY_A_CONDITION.search(plain)) or (
+        plain.startswith("对") and not _DONE.search(plain[plain.rfind("的") + 1 :])
+    )
+
+
 _DUTY_WORD_SHARE = 0.3
 # dates every task has (2016年年底前) are no shared matter
 _DATE_WORD = re.compile(r"\d|年底|年内|月底|年前|底前|年初")
