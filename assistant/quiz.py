@@ -639,7 +639,7 @@ class QuizMaker:
             and plain_name(t)
             and self._nominal(t)
             and normalize(t) not in clause_text
-            and len(t) <= longest + 2
+            and min(map(len, listed)) - 1 <= len(t) <= longest + 2
             and not any(_alike(t, item) for item in listed)
         ]
         # too few of the kind: the list gives no item, rather than one with 林业 among 灾害
@@ -660,7 +660,7 @@ class QuizMaker:
             and plain_name(t)
             and self._nominal(t)
             and normalize(t) not in clause_text
-            and len(t) <= longest + 2
+            and min(map(len, listed)) - 1 <= len(t) <= longest + 2
             and not any(_alike(t, item) for item in listed)
         ]
         return list(dict.fromkeys(kind)) if len(kind) >= 2 else peers
