@@ -416,6 +416,7 @@ def test_case_items_are_breaches_a_township_finds_with_measures_on_the_same_matt
         assert not re.search(r"部门|政府|党委|新闻|理念|意识|重要性", situation), situation
         assert "适未" not in situation  # the 应当 of 适应当地 is no obligation
         assert "三管三未" not in situation  # nor the 必须 of “三管三必须”
+        assert not situation.startswith(("和", "及")), situation  # 指导和督促各类学校…: the subject is 各类学校
         measures = " ".join(point.quote for point in item.points[1:])
         assert "中小学" not in measures, item.answer  # not whatever the clause says next
 
