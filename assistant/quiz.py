@@ -632,7 +632,7 @@ class QuizMaker:
             tail, alike = collections.Counter(item[-1] for item in listed).most_common(1)[0]
         if alike < 2 or 2 * alike < len(listed):
             return self._sharing_a_character(listed, peers, clause_text, longest)
-        kind = [p for p in peers if p.endswith(tail)] + [
+        kind = [p for p in peers if p.endswith(tail) and self._nominal(p)] + [
             t
             for t in self._list_items
             if t.endswith(tail)
