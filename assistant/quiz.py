@@ -628,14 +628,22 @@ class QuizMaker:
         industries that share other lists with them (水利, 林业 among 灾种), however few of the kind there are."""
         endings = collections.Counter(item[-2:] for item in listed if len(item) > 2).most_common(1)
         tail, alike = endings[0] if endings else ("", 0)
+        heads: frozenset[str] | None = None
         if alike < 2 or 2 * alike < len(listed):
             tail, alike = collections.Counter(item[-1] for item in listed).most_common(1)[0]
+            # one shared character is a weak kind (会 of 推进会 and of 工会, 改 of 水改 and of 整改): the option must
+            # end in one of the list's own last words
+            heads = frozenset(self._last_word(item) for item in listed)
         if alike < 2 or 2 * alike < len(listed):
             return self._sharing_a_character(listed, peers, clause_text, longest)
-        kind = [p for p in peers if p.endswith(tail) and self._nominal(p)] + [
+
+        def of_kind(text: str) -> bool:
+            return text.endswith(tail) and (heads is None or self._last_word(text) in heads)
+
+        kind = [p for p in peers if of_kind(p) and self._nominal(p)] + [
             t
             for t in self._list_items
-            if t.endswith(tail)
+            if of_kind(t)
             and plain_name(t)
             and self._nominal(t)
             and normalize(t) not in clause_text
@@ -644,6 +652,12 @@ class QuizMaker:
         ]
         # too few of the kind: the list gives no item, rather than one with 林业 among 灾害
         return list(dict.fromkeys(kind))
+
+    def _last_word(self, text: str) -> str:
+        if self.finder.tagged is None:
+            return text[-1:]
+        tagged = self.finder.tagged(text)
+        return tagged[-1][0] if tagged else text[-1:]
 
     def _sharing_a_character(self, listed: list[str], peers: list[str], clause_text: str, longest: int) -> list[str]:
         """森林草原火灾、地质灾害 end unlike but share 灾: its wrong options are other items with 灾 (地震灾害),
@@ -838,14 +852,16 @@ class QuizMaker:
 
 # a requirement shares at least this many character pairs with the breach to be a point of the same case
 _RELATED_BIGRAMS = 3
-# a statement that is only the case a requirement applies to: it ends in 的 (…连续发生3起…事故的), or opens with 对
-# and says nothing done (对…停用时间超过5年的尾矿库、没有生产经营主体的尾矿库。)
+# a statement that is only the case a requirement applies to, or its requirement without who or what: it ends in 的
+# (…连续发生3起…事故的), opens with 对 and says nothing done (对…没有生产经营主体的尾矿库。), or opens with the modal
 _ONLY_A_CONDITION = re.compile(r"的(?:[（(][^）)]*[）)])?$")
 _DONE = re.compile(r"要|必须|应当|应|须|不得|严禁|实施|实行|开展|落实|进行|予以|严格|加强|推进|完成|建立|组织|督促")
 
 
 def _only_a_condition(statement: str) -> bool:
     plain = statement.rstrip("。；;，,")
+    if re.match(r"(?:必须|务必|应当|要|须|并)", plain):
+        return True  # 必须在两年内完成闭库治理并销号: what must be closed is in the sentence before
     # what is done comes after the case's last 的 (对…的尾矿库，必须…; 不再进行排尾作业的 is part of the case)
     return bool(_ONLY_A_CONDITION.search(plain)) or (
         plain.startswith("对") and not _DONE.search(plain[plain.rfind("的") + 1 :])
