@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.facts import is_note, leading_note, tidy
+from assistant.facts import is_note, leading_note, tidy, without_leading_note
 from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.slots import NAMED_YEAR, ORDINAL, counted_spellings, figure_in, may_ask_places, states_count
 from assistant.slots import asked_unit as unit_asked
@@ -408,12 +408,12 @@ def _credit(group: dict[str, float], text: str, novel: frozenset[str], alternati
     character is found by chance in a long sentence far more often than a word, so it earns half. An everyday
     word the notices never use (片子, 仓库) earns half when most of its root's characters are there (教育片,
     储备库): colloquial and official words share roots; a word the notices do use is absent when not found."""
+    word = max(group, key=len)
     found = [w * (0.5 if len(t) == 1 else 1.0) for t, w in group.items() if t in text]
-    if found and not alternatives and _split_in(max(group, key=len), group, text):
-        found.append(group[max(group, key=len)])
+    if found and not alternatives and _split_in(word, group, text):
+        found.append(group[word])
     if found:
         return max(found) if alternatives else _whole_and_parts(found)
-    word = max(group, key=len)
     root = word.rstrip("子儿头")
     if word not in novel or len(word) < 2 or not root:
         return 0.0
@@ -507,11 +507,7 @@ def trim_quote(sentence: str, keep: str | None = None) -> str:
 def _plain(fragment: str) -> str:
     """A fragment for the lead: without its item number, trailing punctuation, or a responsibility note that
     opens it (the previous sentence's: （省级…部门负责）集中审批部门…)."""
-    text = tidy(strip_marker(fragment)).strip()
-    note = re.match(r"^[（(][^（()）]*(负责|落实|配合)[）)]", text)
-    if note and len(text) > note.end():
-        text = text[note.end() :]
-    return text.rstrip("，,；;：:。").strip()
+    return without_leading_note(tidy(strip_marker(fragment)).strip()).rstrip("，,；;：:。").strip()
 
 
 def place_and_year(notice: Notice) -> str:

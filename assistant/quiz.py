@@ -23,7 +23,7 @@ import collections
 import functools
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
@@ -640,18 +640,8 @@ class QuizMaker:
         def of_kind(text: str) -> bool:
             return text.endswith(tail) and (heads is None or self._last_word(text) in heads)
 
-        kind = [p for p in peers if of_kind(p) and self._nominal(p)] + [
-            t
-            for t in self._list_items
-            if of_kind(t)
-            and plain_name(t)
-            and self._nominal(t)
-            and normalize(t) not in clause_text
-            and min(map(len, listed)) - 1 <= len(t) <= longest + 2
-            and not any(_alike(t, item) for item in listed)
-        ]
         # too few of the kind: the list gives no item, rather than one with 林业 among 灾害
-        return list(dict.fromkeys(kind))
+        return self._options_of_kind(of_kind, listed, peers, clause_text, longest, nominal_peers=True)
 
     def _last_word(self, text: str) -> str:
         if self.finder.tagged is None:
@@ -667,17 +657,34 @@ class QuizMaker:
         common = set(listed[0][-2:]).intersection(*(set(item[-2:]) for item in listed[1:])) - _EVERY_LIST_CHARACTERS
         if not common:
             return peers
-        kind = [p for p in peers if common & set(p[-2:])] + [
+        kind = self._options_of_kind(
+            lambda text: bool(common & set(text[-2:])), listed, peers, clause_text, longest, nominal_peers=False
+        )
+        return kind if len(kind) >= 2 else peers
+
+    def _options_of_kind(
+        self,
+        belongs: Callable[[str], bool],
+        listed: list[str],
+        peers: list[str],
+        clause_text: str,
+        longest: int,
+        nominal_peers: bool,
+    ) -> list[str]:
+        """Wrong options of a list's kind (`belongs`): the co-listed peers of it, then the corpus's other list items
+        of it that are names opening with a noun, not in the clause, of the list's length and not alike to an item."""
+        shortest = min(map(len, listed))
+        kind = [p for p in peers if belongs(p) and (not nominal_peers or self._nominal(p))] + [
             t
             for t in self._list_items
-            if common & set(t[-2:])
+            if belongs(t)
             and plain_name(t)
             and self._nominal(t)
             and normalize(t) not in clause_text
-            and min(map(len, listed)) - 1 <= len(t) <= longest + 2
+            and shortest - 1 <= len(t) <= longest + 2
             and not any(_alike(t, item) for item in listed)
         ]
-        return list(dict.fromkeys(kind)) if len(kind) >= 2 else peers
+        return list(dict.fromkeys(kind))
 
     @functools.cached_property
     def _bigram_clauses(self) -> collections.Counter[str]:
