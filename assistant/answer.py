@@ -53,7 +53,14 @@ _OUTCOME = re.compile(
     r"追究|处罚|问责|约谈|通报|曝光|移送|刑事|停产|整顿|关闭取缔|取缔|惩戒|罚|吊销|挂牌督办|列入|失信|巡查|溯源|不予|一票否决"
 )
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
-_TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
+_TIME = re.compile(
+    r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间|"
+    # a span of time answers 多久 (停用超过 3年的尾矿库): one or two digits, so a year such as 2016年 is not one
+    r"(?<![\d.])\d{1,2}\s*(?:个月|年|天|周|个工作日)"
+)
+# 救灾资金啥时候拨 → 及时下拨: no date, but the notice's answer to "when"; it keeps the best clause leading where a
+# clause below it gives some unrelated date
+_PROMPTLY = re.compile(r"及时|立即|第一时间|即时|迅速")
 _FRAGMENT = re.compile(r"(?<=[，,；;：:])")
 # a fragment that only sets the case: …的 (对发生重大事故的), …的（不含道路交通事故）, or a time (颁发许可证照后)
 _CONDITION = re.compile(r"(的|的[（(][^）)]*[）)]|之后|以后|后)$")
@@ -459,7 +466,9 @@ def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | Non
     if kind is QuestionType.CONSEQUENCE:
         return [f for f in fragments if _OUTCOME.search(normalize(f))]
     if kind is QuestionType.DEADLINE:
-        return [f for f in fragments if _TIME.search(normalize(f))]
+        return [f for f in fragments if _TIME.search(normalize(f))] or [
+            f for f in fragments if _PROMPTLY.search(normalize(f))
+        ]
     if kind is QuestionType.FREQUENCY:
         return [f for f in fragments if _OFTEN.search(normalize(f))]
     if kind is not QuestionType.COUNT:
@@ -635,7 +644,7 @@ def _states_asked(text: str, kind: QuestionType, unit: str | None, counted: Sequ
             return states_count(_without_ordinals(text, unit), unit, counted)
         return _states_figure(text, unit)
     if kind is QuestionType.DEADLINE:
-        return bool(_TIME.search(normalize(text)))
+        return bool(_TIME.search(normalize(text)) or _PROMPTLY.search(normalize(text)))
     if kind is QuestionType.FREQUENCY:
         return bool(_OFTEN.search(normalize(text)))
     return True

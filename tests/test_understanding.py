@@ -557,3 +557,17 @@ def test_the_years_name_is_asked_and_answered_like_a_figure(assistant) -> None:
     assert "责任落实年" in assistant.ask("2013年山西省把安全生产工作定为什么年？").lead
     refused = assistant.ask("今年是啥年？")
     assert refused.refused and "没有给这一年定名" in refused.answer
+
+
+def test_when_is_answered_by_promptly_where_the_clause_gives_no_date(assistant) -> None:
+    # 根据灾情及时启动…应急响应 is the notice's answer to 啥时候; a clause below with an unrelated date
+    # (年内…演练观摩) does not lead in its place
+    answer = assistant.ask("2019年省里受了灾啥时候启动应急响应？")
+    assert cited(answer)[0] == "山西省-2019/三.十六"
+    assert "及时启动预警响应和应急响应" in answer.lead
+
+
+def test_how_long_is_answered_by_the_span_in_the_condition(assistant) -> None:
+    # 多长时间 asks for 3年 (停用超过 3年的尾矿库), which sits in the condition before the requirement
+    answer = assistant.ask("2024年省里停用的尾矿库多长时间就得闭库？")
+    assert "停用超过3年" in answer.lead and "年内完成闭库治理" in answer.lead
