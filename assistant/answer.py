@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 from assistant.facts import is_note, leading_note, tidy, without_leading_note
 from assistant.retrieve import Hit, Retrieval, Retriever
-from assistant.slots import NAMED_YEAR, ORDINAL, counted_spellings, figure_in, may_ask_places, states_count
+from assistant.slots import (
+    NAMED_YEAR,
+    ORDINAL,
+    asks_who_is_responsible,
+    counted_spellings,
+    figure_in,
+    may_ask_places,
+    states_count,
+)
 from assistant.slots import asked_unit as unit_asked
 from assistant.types import Answer, Citation, Mode, QuestionType
 from index.clauses import strip_marker
@@ -26,10 +34,6 @@ from index.records import Clause, Notice, Responsibility
 from index.tokenize import searchable
 
 # How cadres ask, by the kind of fact they want (plain and colloquial forms alike).
-_RESPONSIBILITY = re.compile(
-    r"谁负责|由谁|谁管|归谁|归哪|哪个部门|哪些部门|哪几个部门|哪家|哪个单位|哪些单位|哪几个单位|责任单位|谁牵头|"
-    r"牵头部门|(?<![靠托凭])谁来|谁督促|谁抓|负责部门|主管部门|找谁|哪个局"
-)
 _COMPARISON = re.compile(r"比较|对比|相比|变化|不同|区别|一样吗|一样不|异同|分别|各要|各自")
 _DEADLINE = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几月|截止|期限|多长时间|多久|时限|最晚|最迟|哪年|什么时间|多少天|几天内|"
@@ -106,7 +110,7 @@ def question_type(question: str, scope_issuers: int, scope_years: int) -> Questi
     text = normalize(question)
     if _WHICH_NOTICE.search(text):
         return QuestionType.WHICH_NOTICE
-    if _RESPONSIBILITY.search(text):
+    if asks_who_is_responsible(text):
         return QuestionType.RESPONSIBILITY
     if _COMPARISON.search(text) or scope_issuers > 1 or scope_years > 1:
         return QuestionType.COMPARISON

@@ -32,6 +32,7 @@ from assistant.slots import (
     asks_place,
     counted_spellings,
     figure_in,
+    in_charge_word,
     states_count,
 )
 from index.normalize import normalize
@@ -252,7 +253,11 @@ class Retriever:
             for t in self.tokenizer(word)
             if t in self.idf
         }
-        wanted = {t for t in query_tokens if t in rewrites or not any(t in term for term in sources)}
+        wanted = {
+            t
+            for t in query_tokens
+            if (t in rewrites or not any(t in term for term in sources)) and not in_charge_word(search_text, t)
+        }
         frame = self.tokenizer.frame_words(search_text) if any(t not in self.idf for t in wanted) else frozenset()
         return {t: self.idf[t] if t in self.idf else self._unknown_idf(self._frames(t, frame)) for t in wanted}
 

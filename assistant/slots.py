@@ -16,6 +16,44 @@ UNITS = (
     "亿元|万元|元|公里|千米|平方米|米|小时|分钟|天|周|个月|月|年|岁|倍|吨|亩|层|座|名|次|处|项|条|家|人|个|支|所|起"
     "|台|辆|套|件|批|户|间|张|本|块|级|队|站|种|类|道|轮|场|方|斤|公斤|千克|升|度"
 )
+# How cadres ask who is in charge: 谁负责, 归哪个部门管, 谁来抓, 找谁, 谁说了算
+_RESPONSIBILITY = re.compile(
+    r"谁负责|由谁|谁管|归谁|归哪|哪个部门|哪些部门|哪几个部门|哪家|哪个单位|哪些单位|哪几个单位|责任单位|谁牵头|"
+    r"牵头部门|(?<![靠托凭])谁来|谁督促|谁抓|负责部门|主管部门|找谁|哪个局|谁说了算|谁主管|负总责|归口"
+)
+# The words that ask who is in charge rather than name a topic: a clause answers with its units, not with them
+# (燃气归哪些部门管 is about 燃气; weighed as an unknown word, 归 alone outweighed it and the question was refused)
+_IN_CHARGE_WORDS = frozenset(
+    (
+        "归",
+        "管",
+        "抓",
+        "找",
+        "谁来管",
+        "谁来抓",
+        "来管",
+        "来抓",
+        "说了算",
+        "主管",
+        "牵头",
+        "负责",
+        "负总责",
+        "总责",
+        "负",
+        "归口",
+    )
+)
+
+
+def asks_who_is_responsible(question: str) -> bool:
+    return bool(_RESPONSIBILITY.search(normalize(question)))
+
+
+def in_charge_word(question: str, word: str) -> bool:
+    """Whether `word` of a question only asks who is in charge (归, 谁来管, 牵头 in 谁牵头)."""
+    return word in _IN_CHARGE_WORDS and asks_who_is_responsible(question)
+
+
 # 哪几条河 asks which rivers, not how many
 _ASKED_FIGURE = re.compile(rf"(?:多少|(?<!哪)几)({UNITS})")
 # 多少应急救援经费: the money word may come a few words after 多少

@@ -571,3 +571,26 @@ def test_how_long_is_answered_by_the_span_in_the_condition(assistant) -> None:
     # 多长时间 asks for 3年 (停用超过 3年的尾矿库), which sits in the condition before the requirement
     answer = assistant.ask("2024年省里停用的尾矿库多长时间就得闭库？")
     assert "停用超过3年" in answer.lead and "年内完成闭库治理" in answer.lead
+
+
+@pytest.mark.parametrize(
+    "question", ["燃气归哪些部门管？", "燃气安全谁来管？", "燃气谁说了算？", "燃气安全找哪个部门？"]
+)
+def test_asking_who_is_in_charge_in_everyday_words_is_answered(assistant, question) -> None:
+    # 归…管 / 谁来管 / 说了算 / 找 only ask who is in charge; weighed as unknown topic words, they outweighed 燃气
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.answer
+    assert answer.question_type is QuestionType.RESPONSIBILITY
+    assert "燃气" in answer.citations[0].quote
+
+
+def test_a_follow_up_asking_who_is_in_charge_keeps_the_topic(assistant) -> None:
+    history = ["朔州今年对燃气有啥要求？", "那大同呢？", "去年省里呢？"]
+    answer = assistant.ask("归哪些部门管？", history=history)
+    assert not answer.refused, answer.answer
+    assert cited(answer)[0].startswith("山西省-2025/") and "责任单位" in answer.lead
+
+
+def test_out_of_scope_questions_asking_who_is_in_charge_are_still_refused(assistant) -> None:
+    for question in ("村里低保归哪个部门管？", "医保报销归谁管？", "小学招生谁说了算？"):
+        assert assistant.ask(question).refused, question
