@@ -57,11 +57,11 @@ _OUTCOME = re.compile(
     r"追究|处罚|问责|约谈|通报|曝光|移送|刑事|停产|整顿|关闭取缔|取缔|惩戒|罚|吊销|挂牌督办|列入|失信|巡查|溯源|不予|一票否决"
 )
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
-_TIME = re.compile(
-    r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间|"
-    # a span of time answers 多久 (停用超过 3年的尾矿库): one or two digits, so a year such as 2016年 is not one
-    r"(?<![\d.])\d{1,2}\s*(?:个月|年|天|周|个工作日)"
-)
+_TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
+# 多久 / 多长时间 ask how long, and a span answers (停用超过 3年的尾矿库): one or two digits, so that a year such as
+# 2016年 is not one; for 啥时候 a span is no answer (15年以上老旧电梯 is the lifts' age, not when)
+_HOW_LONG = re.compile(r"多久|多长时间|多少天|几天|多少年|几个月|多少个月|多少小时|几个?小时")
+_SPAN = re.compile(r"(?<![\d.])\d{1,2}\s*(?:个月|年|天|周|个工作日|小时)")
 # 救灾资金啥时候拨 → 及时下拨: no date, but the notice's answer to "when"; it keeps the best clause leading where a
 # clause below it gives some unrelated date
 _PROMPTLY = re.compile(r"及时|立即|第一时间|即时|迅速")
@@ -158,6 +158,7 @@ class Asked:
     rewrites: frozenset[int]  # groups whose spellings are alternatives (an everyday term and its rewrite)
     slot_verb: str | None = None  # the verb whose object is asked for (纳入 in 纳入啥管理, 推广 in 推广啥装置)
     lists: bool = False  # the question asks for several things (都有哪些行动)
+    how_long: bool = False  # 多久 / 多长时间: a span (3年) states the time asked
 
     @property
     def total(self) -> float:
@@ -190,8 +191,15 @@ class Extractor:
 
     def _asked_in(self, search_text: str) -> Asked:
         weights = self.retriever.word_weights(self.tokenizer.query(search_text), search_text, by_rewrite=False)
+        plain = searchable(search_text).lower()
+
+        def in_order(members: frozenset[str]) -> list[str]:
+            # the question's own words first, as written: `_credit` reads a group's longest spelling, and which of
+            # two equally long ones (规矩, its rewrite 规范) that is must not depend on string hashing
+            return sorted(members, key=lambda t: (plain.find(t) if t in plain else len(plain), t))
+
         found = [
-            ({t: weights[t] for t in members if t in weights}, rewrite)
+            ({t: weights[t] for t in in_order(members) if t in weights}, rewrite)
             for members, rewrite in self.tokenizer.query_groups(search_text)
         ]
         groups = [group for group, _ in found if group]
@@ -208,6 +216,7 @@ class Extractor:
             head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
             slot_verb=self._slot_verb(search_text, weights),
             lists=bool(_ASKS_LIST.search(normalize(search_text))),
+            how_long=asks_how_long(search_text),
         )
 
     def _slot_verb(self, search_text: str, weights: dict[str, float]) -> str | None:
@@ -239,7 +248,7 @@ class Extractor:
         bonus = 0.35 * asked.total
         if kind is QuestionType.COUNT and _states_figure(normalized, unit):
             score += bonus
-        if kind is QuestionType.DEADLINE and _TIME.search(normalized):
+        if kind is QuestionType.DEADLINE and _states_time(normalized, asked.how_long):
             score += bonus
         if kind is QuestionType.FREQUENCY and _OFTEN.search(normalized):
             score += bonus
@@ -329,7 +338,7 @@ class Extractor:
         scored = [
             item
             for item in self.sentence_scores(clause, search_text, kind, asked_unit)
-            if _states_asked(item[2], kind, asked_unit, counted)
+            if _states_asked(item[2], kind, asked_unit, counted, self._weights(search_text).how_long)
         ]
         return self._pick(hit, clause, search_text, kind, asked_unit, scored) if scored else None
 
@@ -347,7 +356,7 @@ class Extractor:
         fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
         # "森林草原火灾：" labels what follows; it is never the answer itself
         fragments = [f for f in fragments if not f.rstrip().endswith(("：", ":"))] or fragments
-        factual = _factual(fragments, kind, asked_unit)
+        factual = _factual(fragments, kind, asked_unit, weights.how_long)
         if not factual and may_ask_places(search_text):
             # 在哪几个地方建: the fragment that names the places
             factual = [f for f in fragments if mentions_place(normalize(f))]
@@ -462,7 +471,7 @@ def _states_figure(text: str, unit: str | None) -> bool:
     return bool(figure_in(unit).search(body) if unit else _NUMBER.search(body))
 
 
-def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | None) -> list[str]:
+def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | None, how_long: bool = False) -> list[str]:
     """The fragments that state what `kind` asks for: a figure (in the asked unit, when there is one), a date, an outcome.
 
     A list item's own number (``16.``) and ordinal words such as 两级 are not figures.
@@ -470,7 +479,7 @@ def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | Non
     if kind is QuestionType.CONSEQUENCE:
         return [f for f in fragments if _OUTCOME.search(normalize(f))]
     if kind is QuestionType.DEADLINE:
-        return [f for f in fragments if _TIME.search(normalize(f))] or [
+        return [f for f in fragments if _states_time(normalize(f), how_long)] or [
             f for f in fragments if _PROMPTLY.search(normalize(f))
         ]
     if kind is QuestionType.FREQUENCY:
@@ -604,11 +613,21 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
         return []
     first = candidates[0]
     counted = counted_spellings(retrieval.question, extractor.tokenizer.synonyms)
-    if not _states_asked(first.fragment, kind, unit, counted):
+    how_long = asks_how_long(retrieval.search_text)
+    if not _states_asked(first.fragment, kind, unit, counted, how_long):
         # 一个月查几次: the best clause's best sentence states no count; the best sentence that does, in the first
         # clauses, leads when it scores near enough ("每月至少检查两次" in the second clause)
         stating = [extractor.pick_stating(hit, hit.clause, retrieval.search_text, kind, unit, counted) for hit in hits]
-        options = [p for p in stating if p is not None and p.score >= _FACT_OVER_RANK * first.score]
+        # another clause's figure or date answers only where that clause names all that the best sentence matched
+        # (啥时候建成 the 智能化矿井: a clause dating 煤矿隐蔽致灾因素普查 names 煤矿 and 建成 but not 智能化)
+        matched = extractor.matched(first.sentence, retrieval.search_text)
+        options = [
+            p
+            for p in stating
+            if p is not None
+            and p.score >= _FACT_OVER_RANK * first.score
+            and (p.clause is first.clause or matched <= extractor.matched(p.clause.text, retrieval.search_text))
+        ]
         if options:
             first = max(options, key=lambda p: p.score)
             candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
@@ -640,7 +659,26 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
     return picks
 
 
-def _states_asked(text: str, kind: QuestionType, unit: str | None, counted: Sequence[str] = ()) -> bool:
+def unstated(picks: Sequence[Pick], kind: QuestionType, question: str) -> str | None:
+    """What a 啥时候 / 多久一次 question asked that none of the quoted sentences states (the clause sets no
+    deadline or frequency): said in the lead, so that the quote is not taken for the answer."""
+    how_long = asks_how_long(question)
+    if not picks or any(_states_asked(pick.sentence, kind, None, (), how_long) for pick in picks):
+        return None
+    return {QuestionType.DEADLINE: "时限", QuestionType.FREQUENCY: "频次"}.get(kind)
+
+
+def asks_how_long(question: str) -> bool:
+    return bool(_HOW_LONG.search(normalize(question)))
+
+
+def _states_time(text: str, how_long: bool) -> bool:
+    return bool(_TIME.search(text) or (how_long and _SPAN.search(text)))
+
+
+def _states_asked(
+    text: str, kind: QuestionType, unit: str | None, counted: Sequence[str] = (), how_long: bool = False
+) -> bool:
     """Whether `text` states the figure (of the `counted` thing) or date asked for (any text does for other kinds
     of question)."""
     if kind is QuestionType.COUNT:
@@ -648,7 +686,7 @@ def _states_asked(text: str, kind: QuestionType, unit: str | None, counted: Sequ
             return states_count(_without_ordinals(text, unit), unit, counted)
         return _states_figure(text, unit)
     if kind is QuestionType.DEADLINE:
-        return bool(_TIME.search(normalize(text)) or _PROMPTLY.search(normalize(text)))
+        return _states_time(normalize(text), how_long) or bool(_PROMPTLY.search(normalize(text)))
     if kind is QuestionType.FREQUENCY:
         return bool(_OFTEN.search(normalize(text)))
     return True

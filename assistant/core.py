@@ -21,6 +21,7 @@ from assistant.answer import (
     responsibility_of,
     trim_quote,
     units_sentence,
+    unstated,
 )
 from assistant.claims import ClaimChecker
 from assistant.facts import tidy
@@ -304,7 +305,9 @@ class Assistant:
         else:
             first = picks[0]
             verb = "规定" if kind is QuestionType.CONSEQUENCE else "要求"
-            lead = f"{place_and_year(first.notice)}{document_kind(first.notice)}{verb}：{first.fragment}。"
+            where = f"{place_and_year(first.notice)}{document_kind(first.notice)}"
+            missing = unstated(picks, kind, retrieval.search_text)
+            lead = f"{where}{verb}：{first.fragment}{f'（所引条款没有写明{missing}）' if missing else ''}。"
             for pick in picks:
                 citations.append(citation_for(len(citations) + 1, pick, pick.sentence))
         lead += self._fallback_note(retrieval, citations)

@@ -219,7 +219,8 @@ class Tokenizer:
             ({t for t in tokens if t in term.lower()} | {t for w in self.synonyms[term] for t in self(w)}, True)
             for term in terms
         ]
-        for token in sorted(set(tokens), key=len, reverse=True):
+        # longest first, then in the question's order: a set's order changes with each process's string hashing
+        for token in sorted(dict.fromkeys(tokens), key=len, reverse=True):
             if any(token in members for members, _ in groups):
                 continue
             home = next(

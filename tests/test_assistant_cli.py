@@ -75,3 +75,11 @@ def test_json_answer_and_batch(env, tmp_path) -> None:
 
     empty = _ask(env, "   ")
     assert empty.returncode == 2 and "请输入问题" in empty.stderr and "Traceback" not in empty.stderr
+
+
+def test_the_same_question_gets_the_same_answer_in_every_process(env) -> None:
+    # the lead once depended on the order of a set of strings, which changes with each process's string hashing
+    # (出了事故考核是啥规矩: 规矩 or its rewrite 规范 read as the asked word, and another sentence led)
+    question = "2018年省里出了事故考核是啥规矩？"
+    answers = {_ask({**env, "PYTHONHASHSEED": seed}, question).stdout for seed in ("1", "4")}
+    assert len(answers) == 1 and "2018" in answers.pop()

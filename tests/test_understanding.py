@@ -594,3 +594,12 @@ def test_a_follow_up_asking_who_is_in_charge_keeps_the_topic(assistant) -> None:
 def test_out_of_scope_questions_asking_who_is_in_charge_are_still_refused(assistant) -> None:
     for question in ("村里低保归哪个部门管？", "医保报销归谁管？", "小学招生谁说了算？"):
         assert assistant.ask(question).refused, question
+
+
+def test_a_date_for_another_task_does_not_answer_when(assistant) -> None:
+    # 啥时候建成 (the 2座智能化矿井): the clause below dates 煤矿隐蔽致灾因素普查, which names 煤矿 and 建成
+    # but not 智能化; the clause asked about is quoted, and the lead says it sets no deadline
+    answer = assistant.ask("啥时候建成？", history=["沁水的煤矿智能化要建几座？"])
+    assert cited(answer)[0] == "沁水县-2025/五.十三"
+    assert "2座智能化矿井" in answer.lead and "没有写明时限" in answer.lead
+    assert "没有写明" not in assistant.ask("2020年安委会成员单位多久开一回会？").lead
