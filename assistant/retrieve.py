@@ -33,7 +33,9 @@ from assistant.slots import (
     counted_spellings,
     figure_in,
     in_charge_word,
+    in_yes_no_frame,
     states_count,
+    yes_no_frame,
 )
 from index.normalize import normalize
 from index.records import Clause, Level, Notice
@@ -253,10 +255,13 @@ class Retriever:
             for t in self.tokenizer(word)
             if t in self.idf
         }
+        yes_no = yes_no_frame(search_text)
         wanted = {
             t
             for t in query_tokens
-            if (t in rewrites or not any(t in term for term in sources)) and not in_charge_word(search_text, t)
+            if (t in rewrites or not any(t in term for term in sources))
+            and not in_charge_word(search_text, t)
+            and not in_yes_no_frame(yes_no, t)
         }
         frame = self.tokenizer.frame_words(search_text) if any(t not in self.idf for t in wanted) else frozenset()
         return {t: self.idf[t] if t in self.idf else self._unknown_idf(self._frames(t, frame)) for t in wanted}

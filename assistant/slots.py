@@ -54,6 +54,22 @@ def in_charge_word(question: str, word: str) -> bool:
     return word in _IN_CHARGE_WORDS and asks_who_is_responsible(question)
 
 
+# 要不要 / 能不能 / 需不需要 / 有没有: the A-not-A form only asks yes or no
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
+def yes_no_frame(question: str) -> list[str]:
+    """The A-not-A forms of a question with a character either side (乡镇要不要配 → 镇要不要配): the words
+    jieba cuts from them (不要, 不能不, 需不需要, 该不该) ask yes or no and name nothing; a plain negation
+    (企业不要搞培训) is no such form."""
+    text = normalize(question)
+    return [text[max(0, m.start() - 1) : m.end() + 1] for m in _A_NOT_A.finditer(text)]
+
+
+def in_yes_no_frame(frames: Sequence[str], word: str) -> bool:
+    return any(("不" in word or "没" in word) and word in frame for frame in frames)
+
+
 # 哪几条河 asks which rivers, not how many
 _ASKED_FIGURE = re.compile(rf"(?:多少|(?<!哪)几)({UNITS})")
 # 多少应急救援经费: the money word may come a few words after 多少

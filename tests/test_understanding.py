@@ -603,3 +603,16 @@ def test_a_date_for_another_task_does_not_answer_when(assistant) -> None:
     assert cited(answer)[0] == "沁水县-2025/五.十三"
     assert "2座智能化矿井" in answer.lead and "没有写明时限" in answer.lead
     assert "没有写明" not in assistant.ask("2020年安委会成员单位多久开一回会？").lead
+
+
+def test_a_not_a_forms_ask_yes_or_no_and_weigh_nothing(retriever) -> None:
+    # 需不需要 / 用不用 / 该不该 were weighed as the rarest words of the notices, as much as the topic
+    for question, topic in (
+        ("企业需不需要备案？", "备案"),
+        ("用不用审批？", "审批"),
+        ("乡镇要不要配安全员？", "安全员"),
+    ):
+        weights = retriever.word_weights(retriever.tokenizer.query(question), question)
+        assert topic in weights and not any("不" in word for word in weights), weights
+    # a plain negation is a word of the question
+    assert "不要" in retriever.word_weights(retriever.tokenizer.query("企业不要搞培训吗？"), "企业不要搞培训吗？")
