@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.scope import Scope, ScopeReader, strip_mentions
@@ -42,6 +42,26 @@ def strip_instructions(question: str) -> str:
     """
     kept = [part for part in _SEGMENT.findall(question) if not _INSTRUCTION.search(part)]
     return "".join(kept).strip() or question
+
+
+# Courtesy around a question (你好, 想问一下, 麻烦问下, 谢谢): it names nothing the notices could hold, but weighed
+# as words (谢谢, 问问 are the rarest words of all to the notices) it buried the question's topic
+_COURTESY = re.compile(
+    r"(?:你好|您好|老师好|谢谢(?:你|您|了|啦)?|多谢|感谢|辛苦了?|打扰(?:一下|了)?|麻烦(?:你|您)(?:问(?:一下|下|问))?|麻烦问(?:一下|下|问)?|"
+    r"想(?:请教|问)(?:一下|下|问)?|请教(?:一下|下)?|请问(?:一下|下)?|问(?:一下|下|问))[，,。！!～~\s]*"
+)
+# 我是村干部，…: who is asking, not what; dropped unless it names a place (我是沁水的), which scopes the question
+_SELF_INTRODUCTION = re.compile(r"^(?:我|本人)(?:是|在)[^，,。！!？?]{1,12}[，,。！!]+")
+
+
+def strip_courtesy(question: str, names_place: Callable[[str], bool]) -> str:
+    """The question without greetings, thanks, "may I ask" and an opening self-introduction that names no place;
+    unchanged when nothing else would be left."""
+    text = _COURTESY.sub("", question).strip("，,。！!～~ ")
+    introduction = _SELF_INTRODUCTION.match(text)
+    if introduction and not names_place(introduction.group(0)):
+        text = text[introduction.end() :]
+    return text.strip() or question
 
 
 def contextualize(question: str, history: Sequence[str], reader: ScopeReader, tokenizer: Tokenizer) -> Contextualized:

@@ -616,3 +616,26 @@ def test_a_not_a_forms_ask_yes_or_no_and_weigh_nothing(retriever) -> None:
         assert topic in weights and not any("不" in word for word in weights), weights
     # a plain negation is a word of the question
     assert "不要" in retriever.word_weights(retriever.tokenizer.query("企业不要搞培训吗？"), "企业不要搞培训吗？")
+
+
+def test_courtesy_and_a_self_introduction_are_not_searched() -> None:
+    from assistant.context import strip_courtesy
+
+    def names_place(text: str) -> bool:
+        return "沁水" in text
+
+    assert strip_courtesy("你好，我是村干部，想问一下燃气要查哪些地方？谢谢", names_place) == "燃气要查哪些地方？"
+    assert strip_courtesy("请问一下，忻州对道路交通有啥安排？", names_place) == "忻州对道路交通有啥安排？"
+    # a self-introduction naming a place scopes the question; 麻烦 that is not "may I ask" is a word of it
+    assert strip_courtesy("我是沁水的，今年要做啥？", names_place) == "我是沁水的，今年要做啥？"
+    assert strip_courtesy("办手续麻烦吗？", names_place) == "办手续麻烦吗？"
+    assert strip_courtesy("谢谢", names_place) == "谢谢"
+
+
+def test_a_question_wrapped_in_greetings_and_context_is_answered(assistant) -> None:
+    # 谢谢, 问问 and the rewrites of 村干部 outweighed the topic; 最近, 上面, 具体 only frame the question
+    answer = assistant.ask("我是村干部，最近上面让我们排查燃气隐患，想问一下具体要查哪些地方？")
+    assert not answer.refused, answer.answer
+    assert "燃气" in answer.citations[0].quote
+    assert not assistant.ask("谢谢你！再问问：2024年省里要求企业主要负责人干啥？").refused
+    assert assistant.ask("你好，想问一下村里低保怎么申请？谢谢").refused
