@@ -22,7 +22,7 @@ from functools import cached_property
 
 import numpy as np
 
-from assistant.context import contextualize, strip_courtesy, strip_instructions
+from assistant.context import contextualize, figures_in_digits, strip_courtesy, strip_instructions
 from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
 from assistant.slots import (
@@ -159,7 +159,7 @@ class Retriever:
         mode: RetrievalMode = RetrievalMode.HYBRID,
     ) -> Retrieval:
         started = time.perf_counter()
-        simplified = strip_courtesy(strip_instructions(_simplified(question)), self._names_place)
+        simplified = figures_in_digits(strip_courtesy(strip_instructions(_simplified(question)), self._names_place))
         context = contextualize(
             simplified, [strip_instructions(_simplified(h)) for h in history], self.scope_reader, self.tokenizer
         )

@@ -639,3 +639,15 @@ def test_a_question_wrapped_in_greetings_and_context_is_answered(assistant) -> N
     assert "燃气" in answer.citations[0].quote
     assert not assistant.ask("谢谢你！再问问：2024年省里要求企业主要负责人干啥？").refused
     assert assistant.ask("你好，想问一下村里低保怎么申请？谢谢").refused
+
+
+def test_counts_and_spans_in_characters_are_read_as_the_notices_write_them(assistant) -> None:
+    from assistant.context import figures_in_digits
+
+    assert figures_in_digits("三个月内出两起较大事故") == "3个月内出2起较大事故"
+    assert figures_in_digits("二十四小时值守") == "24小时值守"
+    # "every accident", names written in characters, and 一 (a month, an accident) stay as they are
+    for kept in ("每一起事故", "三项制度", "八条硬措施", "一个月查几次"):
+        assert figures_in_digits(kept) == kept
+    answer = assistant.ask("大同三个月内出两起较大事故会咋样？")
+    assert not answer.refused and "专项巡查" in answer.lead
