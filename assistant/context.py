@@ -116,7 +116,8 @@ def _step(question: str, previous: Contextualized | None, reader: ScopeReader, t
         years = (max(before.years) + offset,)
     merged = replace(
         scope,
-        issuers=scope.issuers or before.issuers,
+        issuers=scope.issuers or (() if scope.level else before.issuers),
+        level=scope.level if scope.issuers or scope.level else before.level,
         years=years or before.years,
         relative_year=scope.relative_year if years else before.relative_year,
     )

@@ -390,13 +390,21 @@ class Assistant:
 
     def _fallback_note(self, retrieval: Retrieval, citations: Sequence[Citation]) -> str:
         scope = retrieval.scope
-        if not scope.relative_year or not citations:
+        if not citations:
             return ""
+        note = ""
+        if scope.level and not scope.issuers:
+            # 我们县…: the question names its level, not its place; say which notices of that level there are
+            issuers = sorted({n.issuer for n in self.corpus.notices if n.level is scope.level})
+            places = "、".join(i.removesuffix("人民政府") for i in issuers)
+            note += (
+                f"\n（问题没有说是哪个{scope.level.value}，以上按现有{scope.level.value}级通知作答，现有：{places}。）"
+            )
         asked = max(scope.years) if scope.years else None
         years = {c.year for c in citations}
-        if asked is not None and asked not in years:
-            return f"\n（现有通知中没有{asked}年的这份通知，以上是最新的{max(years)}年通知。）"
-        return ""
+        if scope.relative_year and asked is not None and asked not in years:
+            note += f"\n（现有通知中没有{asked}年的这份通知，以上是最新的{max(years)}年通知。）"
+        return note
 
     def _refusal(self, question: str, retrieval: Retrieval) -> Answer:
         reason = retrieval.reason or "现有通知中没有与问题相符的内容"

@@ -21,6 +21,13 @@ from index.tokenize import lexicon_lines
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "本年度": 0, "当年": 0, "明年": 1}
 _PROVINCE_WORDS = ("省里", "全省", "省政府", "省级", "省人民政府", "省委省政府")
+# 市里 / 我们县 name a level, not a place: the user's own city or county, which the question does not name; the
+# notices of that level answer (a province's notice does not answer 我们县燃气有啥要求). 市级/县级 are attributes
+# of things (县级应急物资库), not such words
+_LEVEL_WORDS = {
+    Level.CITY: ("市里", "我们市", "咱们市", "咱市", "本市", "全市", "市政府"),
+    Level.COUNTY: ("县里", "我们县", "咱们县", "咱县", "本县", "全县", "县政府", "区里", "我们区", "本区"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class Scope:
     years: tuple[int, ...] = ()
     relative_year: bool = False
     unknown_places: tuple[str, ...] = ()
+    level: Level | None = None  # the level named without a place (市里, 我们县)
     notice_ids: tuple[str, ...] | None = None
     out_of_scope: str | None = None
     mentions: tuple[str, ...] = field(default=())  # the words that carried the scope, removed before search
@@ -168,6 +176,13 @@ class ScopeReader:
         if self._province_issuers and any(word in masked for word in _PROVINCE_WORDS):
             issuers.extend(self._province_issuers)
             mentions.extend(word for word in _PROVINCE_WORDS if word in masked)
+        level = None
+        if not issuers:
+            for named_level, words in _LEVEL_WORDS.items():
+                if any(word in masked for word in words):
+                    level = named_level
+                    mentions.extend(word for word in words if word in masked)
+                    break
         unknown = []
         for place in self._places:
             if place in masked and _stands_alone(masked, place) and _names_an_issuer(masked, place):
@@ -187,7 +202,7 @@ class ScopeReader:
                 relative = True
         issuers = _narrowed_by_organ(list(dict.fromkeys(issuers)), text)
         years = list(dict.fromkeys(years))
-        return Scope(tuple(issuers), tuple(years), relative, tuple(unknown), mentions=tuple(mentions))
+        return Scope(tuple(issuers), tuple(years), relative, tuple(unknown), level, mentions=tuple(mentions))
 
     def resolve(self, scope: Scope, filters: Filters | None = None) -> Scope:
         """Turn named issuers and years (and explicit filters) into the eligible notices."""
@@ -200,9 +215,9 @@ class ScopeReader:
             return replace(scope, notice_ids=(), out_of_scope="没有符合筛选条件的通知")
         pool = self._named(scope, pool)
         if not pool:
-            named = "".join(i.removesuffix("人民政府") for i in scope.issuers) + "、".join(
-                f"{y}年" for y in scope.years
-            )
+            named = (
+                "".join(i.removesuffix("人民政府") for i in scope.issuers) or _level_name(scope.level)
+            ) + "、".join(f"{y}年" for y in scope.years)
             if filters != Filters() and self._named(scope, list(self.notices)):
                 # the notice exists; the filter set beside the question excludes it
                 return replace(
@@ -214,22 +229,34 @@ class ScopeReader:
                     ),
                 )
             return replace(scope, notice_ids=(), out_of_scope=f"现有通知中没有{named}的通知")
-        restricted = bool(scope.issuers or scope.years or filters != Filters())
+        restricted = bool(scope.issuers or scope.years or scope.level or filters != Filters())
         return replace(scope, notice_ids=tuple(n.notice_id for n in pool) if restricted else None)
 
     def _named(self, scope: Scope, pool: list[Notice]) -> list[Notice]:
         """The notices of `pool` that the issuers and years named in the question select."""
         if scope.issuers:
             pool = [n for n in pool if n.issuer in scope.issuers]
+        elif scope.level:
+            pool = [n for n in pool if n.level is scope.level]
         if scope.years:
             exact = [n for n in pool if n.year in scope.years]
-            if not exact and scope.relative_year and self.current_year in scope.years and scope.issuers and pool:
+            if (
+                not exact
+                and scope.relative_year
+                and self.current_year in scope.years
+                and (scope.issuers or scope.level)
+                and pool
+            ):
                 # 朔州今年 with no notice of this calendar year: the issuer's latest notice is what 今年 refers to
                 # (去年 still means the year before: without that notice the question is not covered)
                 latest = max(n.year for n in pool)
                 exact = [n for n in pool if n.year == latest]
             pool = exact
         return pool
+
+
+def _level_name(level: Level | None) -> str:
+    return f"{level.value}级" if level else ""
 
 
 # Words for the organ that issued a notice, and how issuers' names write it.

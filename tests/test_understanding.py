@@ -651,3 +651,15 @@ def test_counts_and_spans_in_characters_are_read_as_the_notices_write_them(assis
         assert figures_in_digits(kept) == kept
     answer = assistant.ask("大同三个月内出两起较大事故会咋样？")
     assert not answer.refused and "专项巡查" in answer.lead
+
+
+def test_our_county_or_the_city_is_answered_from_notices_of_that_level(assistant) -> None:
+    # 我们县 / 市里 name a level, not a place: a province's notice does not answer them
+    answer = assistant.ask("我们县今年燃气有啥要求？")
+    assert not answer.refused and cited(answer)[0].startswith("沁水县-")
+    assert "问题没有说是哪个县" in answer.answer
+    answer = assistant.ask("市里今年燃气有啥要求？")
+    assert not answer.refused and cited(answer)[0].split("-")[0] in ("朔州市", "大同市", "忻州市")
+    # a named place still decides, and 县级 describes a thing, not the asker's county
+    assert cited(assistant.ask("全省今年燃气有啥要求？"))[0].startswith("山西省-")
+    assert "问题没有说" not in assistant.ask("大同县级应急物资库要建到啥程度？").answer
