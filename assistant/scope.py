@@ -19,6 +19,8 @@ from index.records import Level, Notice
 from index.tokenize import lexicon_lines
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+# 最新的文件 / 最新通知: the newest notice (of the place named, if any), whatever its year
+_LATEST = re.compile(r"最新(?:的)?(?:一份|一年)?(?:的)?(?:文件|通知|规定|要求|精神)?")
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "本年度": 0, "当年": 0, "明年": 1}
 _PROVINCE_WORDS = ("省里", "全省", "省政府", "省级", "省人民政府", "省委省政府")
 # 市里 / 我们县 name a level, not a place: the user's own city or county, which the question does not name; the
@@ -201,6 +203,14 @@ class ScopeReader:
                 mentions.append(word)
                 relative = True
         issuers = _narrowed_by_organ(list(dict.fromkeys(issuers)), text)
+        latest = _LATEST.search(text)
+        if latest and not years:
+            candidates = [
+                n for n in self.notices if (not issuers or n.issuer in issuers) and (not level or n.level is level)
+            ]
+            if candidates:
+                years.append(max(n.year for n in candidates))
+                mentions.append(latest.group(0))
         years = list(dict.fromkeys(years))
         return Scope(tuple(issuers), tuple(years), relative, tuple(unknown), level, mentions=tuple(mentions))
 

@@ -663,3 +663,9 @@ def test_our_county_or_the_city_is_answered_from_notices_of_that_level(assistant
     # a named place still decides, and 县级 describes a thing, not the asker's county
     assert cited(assistant.ask("全省今年燃气有啥要求？"))[0].startswith("山西省-")
     assert "问题没有说" not in assistant.ask("大同县级应急物资库要建到啥程度？").answer
+
+
+def test_the_newest_notice_is_what_zuixin_refers_to(assistant) -> None:
+    answer = assistant.ask("最新的文件对燃气有啥要求？")
+    assert not answer.refused and all(c.year == 2026 for c in answer.citations)
+    assert cited(assistant.ask("大同最新的通知对燃气有啥要求？"))[0].startswith("大同市-2025")
