@@ -29,7 +29,7 @@ from index.store import Corpus
 from index.tokenize import TokenCache, Tokenizer, lexicon_hash
 
 Progress = Callable[[str], None]
-SEARCH_VERSION = "search-7"  # bump when tokenization or passage code changes what is indexed
+SEARCH_VERSION = "search-8"  # bump when tokenization or passage code changes what is indexed
 
 
 def _faiss():

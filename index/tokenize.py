@@ -34,7 +34,7 @@ _FRAME_TAGS = ("m", "q", "r", "d", "s", "f", "u", "p", "c", "y", "e", "o", "a", 
 
 # bump when what the tokenizer returns for a text changes (not its word lists: `lexicon_hash` covers those),
 # so cached tokens of the old behaviour are not reused
-TOKENIZER_VERSION = "t2s-1"
+TOKENIZER_VERSION = "t2s-2"  # 2: parts of 非-words dropped
 
 
 def searchable(text: str) -> str:
@@ -152,7 +152,7 @@ class Tokenizer:
         """
         with self._lock:  # jieba's lazy structures are not safe to build from two threads
             words = self._jieba.lcut_for_search(searchable(text), HMM=False)
-        return [w for w in words if _KEEP.search(w)]
+        return [w for w in _without_negated_parts(words) if _KEEP.search(w)]
 
     def __call__(self, text: str) -> list[str]:
         words = self.words(text)
@@ -241,6 +241,20 @@ class Tokenizer:
             if term in normalized:
                 expanded.extend(t for word in expansion for t in self(word))
         return expanded
+
+
+def _without_negated_parts(words: list[str]) -> list[str]:
+    """Search mode yields a long word's parts before it; of a word negated by 非 (非煤矿山, 非金属), the part that
+    follows 非 (煤矿, 金属) names the very thing the word excludes, so it goes (矿山 stays: it is still a mine)."""
+    kept: list[str] = []
+    for word in words:
+        if len(word) >= 3 and word.startswith("非"):
+            start = len(kept)
+            while start > 0 and kept[start - 1] in word and kept[start - 1] != word:
+                start -= 1
+            kept[start:] = [part for part in kept[start:] if not word.startswith(part, 1)]
+        kept.append(word)
+    return kept
 
 
 def _read_prepared(path: Path | None, keys: tuple[str, ...] = ()) -> dict | None:

@@ -669,3 +669,11 @@ def test_the_newest_notice_is_what_zuixin_refers_to(assistant) -> None:
     answer = assistant.ask("最新的文件对燃气有啥要求？")
     assert not answer.refused and all(c.year == 2026 for c in answer.citations)
     assert cited(assistant.ask("大同最新的通知对燃气有啥要求？"))[0].startswith("大同市-2025")
+
+
+def test_a_word_negated_by_fei_does_not_yield_what_it_excludes(assistant, retriever) -> None:
+    # 非煤矿山 are the mines that are not coal mines: its part 煤矿 made it match 煤矿 questions
+    tokens = retriever.tokenizer("制定辖区内非煤矿山淘汰退出")
+    assert "非煤矿山" in tokens and "矿山" in tokens and "煤矿" not in tokens
+    assert "非法" in retriever.tokenizer("严厉打击非法违法行为")
+    assert cited(assistant.ask("今年省里对煤矿有啥新要求？"))[0] == "山西省-2026/三.十一.1"
