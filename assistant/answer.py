@@ -18,6 +18,7 @@ from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.slots import (
     NAMED_YEAR,
     ORDINAL,
+    asks_comparison,
     asks_who_is_responsible,
     counted_spellings,
     figure_in,
@@ -34,7 +35,6 @@ from index.records import Clause, Notice, Responsibility
 from index.tokenize import searchable
 
 # How cadres ask, by the kind of fact they want (plain and colloquial forms alike).
-_COMPARISON = re.compile(r"比较|对比|相比|变化|不同|区别|一样吗|一样不|异同|分别|各要|各自")
 _DEADLINE = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几月|截止|期限|多长时间|多久|时限|最晚|最迟|哪年|什么时间|多少天|几天内|"
     r"多少小时|几个小时|几小时"
@@ -112,7 +112,7 @@ def question_type(question: str, scope_issuers: int, scope_years: int) -> Questi
         return QuestionType.WHICH_NOTICE
     if asks_who_is_responsible(text):
         return QuestionType.RESPONSIBILITY
-    if _COMPARISON.search(text) or scope_issuers > 1 or scope_years > 1:
+    if asks_comparison(text) or scope_issuers > 1 or scope_years > 1:
         return QuestionType.COMPARISON
     return detail_type(text)
 

@@ -32,7 +32,7 @@ from assistant.slots import (
     asks_place,
     counted_spellings,
     figure_in,
-    in_charge_word,
+    frames_the_ask,
     in_yes_no_frame,
     states_count,
     yes_no_frame,
@@ -263,7 +263,7 @@ class Retriever:
             t
             for t in query_tokens
             if (t in rewrites or not any(t in term for term in sources))
-            and not in_charge_word(search_text, t)
+            and not frames_the_ask(search_text, t)
             and not in_yes_no_frame(yes_no, t)
         }
         frame = self.tokenizer.frame_words(search_text) if any(t not in self.idf for t in wanted) else frozenset()

@@ -45,13 +45,30 @@ _IN_CHARGE_WORDS = frozenset(
 )
 
 
+# 有啥区别 / 有什么变化 / 一样吗: a comparison, answered by the notices' texts side by side, never by these words
+_COMPARISON = re.compile(r"比较|对比|相比|变化|不同|区别|一样吗|一样不|不一样|异同|差别|差异|分别|各要|各自")
+_COMPARISON_WORDS = frozenset(
+    ("比较", "对比", "相比", "变化", "不同", "区别", "一样", "不一样", "异同", "差别", "差异", "变")
+)
+
+
 def asks_who_is_responsible(question: str) -> bool:
     return bool(_RESPONSIBILITY.search(normalize(question)))
 
 
-def in_charge_word(question: str, word: str) -> bool:
-    """Whether `word` of a question only asks who is in charge (归, 谁来管, 牵头 in 谁牵头)."""
-    return word in _IN_CHARGE_WORDS and asks_who_is_responsible(question)
+def asks_comparison(question: str) -> bool:
+    return bool(_COMPARISON.search(normalize(question)))
+
+
+def frames_the_ask(question: str, word: str) -> bool:
+    """Whether `word` of a question only says what kind of answer it wants: who is in charge (归, 谁来管, 牵头 in
+    谁牵头) or how texts differ (区别, 变化 in 有啥区别): the clauses answer with their units or their texts, not
+    with these words."""
+    if word in _IN_CHARGE_WORDS:
+        return asks_who_is_responsible(question)
+    if word in _COMPARISON_WORDS:
+        return asks_comparison(question)
+    return False
 
 
 # 要不要 / 能不能 / 需不需要 / 有没有: the A-not-A form only asks yes or no

@@ -677,3 +677,11 @@ def test_a_word_negated_by_fei_does_not_yield_what_it_excludes(assistant, retrie
     assert "非煤矿山" in tokens and "矿山" in tokens and "煤矿" not in tokens
     assert "非法" in retriever.tokenizer("严厉打击非法违法行为")
     assert cited(assistant.ask("今年省里对煤矿有啥新要求？"))[0] == "山西省-2026/三.十一.1"
+
+
+@pytest.mark.parametrize("question", ["朔州和大同对燃气的要求有啥区别？", "朔州和大同对燃气的要求有啥不同？"])
+def test_the_words_asking_for_a_comparison_weigh_nothing(assistant, question) -> None:
+    # 区别 is a word the notices never use: it weighed as much as 燃气 and the comparison was refused
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.answer
+    assert {c.clause_id.split("-")[0] for c in answer.citations} == {"朔州市", "大同市"}
