@@ -26,6 +26,8 @@ from index.passages import split_sentences
 from index.records import Clause
 
 _CHINESE_NUMERALS = "一二三四五六七八九十两"
+# classifiers after which 2 is written 两
+_COUNTED_BY = frozenset("项个条类名次种张支座家件批大")
 FIGURE = re.compile(
     r"(?<![\d.])\d+(?:\.\d+)?\s*(?:%|％|座|个|名|次|处|项|家|人|公里|千米|米|万人|万元|亿元|万|小时|天|日|年|周|起|层|吨|台|支|所|辆|条|户|批)"
 )
@@ -485,7 +487,9 @@ def _recounted(text: str, rng: random.Random) -> list[str]:
     if value <= 1:
         return []  # 一岗双责, 一案双罚: 一 is "one and the same", not a count
     others = sorted((n for n in range(2, 11) if n != value), key=lambda n: (abs(n - value), rng.random()))
-    return [text[:position] + digits[n - 1] + text[position + 1 :] for n in others[:4]]
+    # a count of things says 两 (两项岗位人员, 两个责任), never 二项; a rank keeps 二 (二级)
+    two = "两" if text[position + 1 : position + 2] in _COUNTED_BY else "二"
+    return [text[:position] + (two if n == 2 else digits[n - 1]) + text[position + 1 :] for n in others[:4]]
 
 
 def _slogan_like(text: str) -> bool:

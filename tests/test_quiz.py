@@ -289,6 +289,18 @@ def test_a_counted_slogan_is_tested_against_other_counts_and_slogans_of_its_shap
         assert not any(all(char in "一二三四五六七八九十两" for char in option) for option in wrong)
 
 
+def test_a_counted_term_changed_to_two_says_liang(maker, corpus) -> None:
+    import random
+
+    from assistant.facts import FactKind
+
+    # “三项岗位人员” → 两项岗位人员 as anyone writes it, never 二项岗位人员
+    clause = next(c for c in corpus.clauses_of("大同市-2025") if "“三项岗位人员”" in c.text)
+    fact = next(f for f in maker.finder.facts(clause) if f.kind is FactKind.SLOGAN and f.text == "三项岗位人员")
+    wrong = maker.finder.wrong_versions(fact, clause.text, 1.0, random.Random(2))
+    assert "两项岗位人员" in wrong and not any(option.startswith("二项") for option in wrong), wrong
+
+
 def test_a_slogan_naming_an_event_is_tested_against_other_events(maker, corpus) -> None:
     import random
 
