@@ -304,6 +304,11 @@ class FactFinder:
             if key and key != normalize(text) and key not in clause and key not in seen:
                 seen.add(key)
                 wrong.append(candidate)
+        if fact.kind is FactKind.TERM and len(text) > 2:
+            # a term that names its kind at the end (水旱灾害, 九小场所) is tested against others of that kind first:
+            # 水利, 林业 share lists with 灾种 but are sectors, and give the key away
+            alike = [w for w in wrong if w[-2:] == text[-2:]]
+            return alike + [w for w in wrong if w not in alike]
         return wrong
 
     def _figures(self, text: str, unit: str, closeness: float, context: str = "") -> list[str]:
@@ -369,7 +374,13 @@ class FactFinder:
         """Terms that share a list with `text` somewhere in the corpus (the same category), or that end alike."""
         peers = [p for p, _ in self._peers.get(text, Counter()).most_common()]
         second = [q for p in peers for q, _ in self._peers[p].most_common() if q != text and q not in peers]
+        # of the same ending: the named terms, then the corpus's list items (自然灾害, 洪涝灾害 for 水旱灾害)
         tail = [t for t in self.terms if t != text and t[-2:] == text[-2:] and abs(len(t) - len(text)) <= 2]
+        tail += [
+            t
+            for t in self._peers
+            if t != text and t not in self.terms and t[-2:] == text[-2:] and abs(len(t) - len(text)) <= 2
+        ]
         rng.shuffle(tail)
         candidates = peers + second + tail
         chars = set(text)

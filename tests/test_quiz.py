@@ -289,6 +289,20 @@ def test_a_counted_slogan_is_tested_against_other_counts_and_slogans_of_its_shap
         assert not any(all(char in "一二三四五六七八九十两" for char in option) for option in wrong)
 
 
+def test_a_term_naming_its_kind_is_tested_against_others_of_that_kind(maker, corpus) -> None:
+    import random
+
+    from assistant.facts import FactKind
+
+    # 水旱灾害 among 灾种: 水利, 林业 share lists with it elsewhere but are sectors, and give the key away
+    clause = corpus.clause("大同市-2025/三.九.22")
+    fact = next(f for f in maker.finder.facts(clause) if f.kind is FactKind.TERM and f.text == "水旱灾害")
+    for closeness in (0.0, 1.0):
+        wrong = maker.finder.wrong_versions(fact, clause.text, closeness, random.Random(3))[:3]
+        assert len(wrong) == 3 and sum(option.endswith("灾害") for option in wrong) >= 2, wrong
+        assert not {"水利", "林业"} & set(wrong), wrong
+
+
 def test_a_counted_term_changed_to_two_says_liang(maker, corpus) -> None:
     import random
 
