@@ -685,3 +685,11 @@ def test_the_words_asking_for_a_comparison_weigh_nothing(assistant, question) ->
     answer = assistant.ask(question)
     assert not answer.refused, answer.answer
     assert {c.clause_id.split("-")[0] for c in answer.citations} == {"朔州市", "大同市"}
+
+
+def test_an_everyday_term_the_notices_use_keeps_its_own_word(assistant) -> None:
+    # 加油站 was read only as its category (油气, 危险化学品): a province notice that never names a 加油站 answered
+    # from a clause about 危险化学品 enterprises
+    assert assistant.ask("去年省里对加油站有啥要求？").refused
+    answer = assistant.ask("沁水对加油站有啥要求？")
+    assert not answer.refused and "加油站" in answer.citations[0].quote
