@@ -27,7 +27,7 @@ from assistant.claims import ClaimChecker
 from assistant.facts import tidy
 from assistant.metadata import NoticeField, asked_field, asks_for_library, describe, opening, statement
 from assistant.retrieve import Retrieval, Retriever, open_retriever
-from assistant.scope import Filters
+from assistant.scope import Filters, strip_mentions
 from assistant.types import Answer, Citation, Mode, QuestionType
 from assistant.verify import problems
 from index.clauses import chinese_numeral, table_cells
@@ -42,6 +42,15 @@ _MAX_NOTICES_DESCRIBED = 3
 # a library listing longer than this is given by issuer and years, one line each
 _MAX_LIBRARY_LINES = 30
 _MAX_NOTICES_LISTED = 6
+# 应急局今年要负责哪些工作 / 住建局有哪些任务: a unit's tasks, read from the notices' responsibility notes (the
+# task ledger), not from the one clause that best matches the words
+_UNIT_TASKS = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,24}?(?:局|厅|委员会|委|办公室|大队|支队|总队|中心|人民政府|管委会))"
+    r"(?:今年|去年|前年|\d{4}年)?(?:都|主要|具体|一共)?(?:要|需要|得|应该)?"
+    r"(?:(?:负责|承担|牵头|干|做|抓)(?:了)?(?:哪些|什么|啥|哪几项|几项|些什么|些啥)(?:工作|任务|事情|事|活儿?)?"
+    r"|有(?:哪些|什么|啥|几项)(?:工作|任务))"
+)
+_MAX_TASKS_LISTED = 8
 _MAX_CHANGES_SHOWN = 6
 # 今年比去年新增了哪些要求 / 有什么变化 / 有何不同: asks what changed between two notices, not one fact in both
 _ASKS_CHANGES = re.compile(
@@ -185,6 +194,9 @@ class Assistant:
         elif field is not None and not retrieval.scope.out_of_scope:
             answer = self._about_notices(question, retrieval, field)
             retrieved += tuple(c.clause_id for c in answer.citations)
+        elif (tasks := self._unit_tasks(question, retrieval)) is not None:
+            answer = tasks
+            retrieved += tuple(c.clause_id for c in answer.citations)
         elif (numbered := self._numbered(question, retrieval)) is not None:
             answer = numbered
             retrieved += tuple(c.clause_id for c in answer.citations)
@@ -324,6 +336,49 @@ class Assistant:
                 f"· {place_and_year(pick.notice)}《{pick.notice.display_title}》{clause.path_label}[{len(citations)}]"
             )
         return "提到这项内容的通知有：\n" + "\n".join(lines)
+
+    def _unit_tasks(self, question: str, retrieval: Retrieval) -> Answer | None:
+        """应急局今年负责哪些工作: the tasks the notices in scope assign to that unit (newest notice first), each
+        quoted from its clause; None when the question names no unit or no notice assigns it anything."""
+        from assistant.ledger import ledger
+
+        if retrieval.scope.out_of_scope:
+            return None
+        # the place and year go first (2024年省应急厅 → 省应急厅): they scope the notices, the rest names the unit
+        match = _UNIT_TASKS.search(strip_mentions(question, retrieval.scope.mentions).replace(" ", ""))
+        if match is None or len(match.group(1)) < 2:
+            return None
+        unit = match.group(1)
+        ids = retrieval.scope.notice_ids or [n.notice_id for n in self.corpus.notices]
+        notices = sorted((self.corpus.notice(i) for i in ids), key=lambda n: -n.year)
+        for notice in notices:
+            rows = ledger(self.corpus, unit, notice.notice_id)
+            if not rows:
+                continue
+            # one line per task: a unit both 负责 and 指导督促 in one clause is listed once, with both roles
+            roles: dict[tuple[str, str], list[str]] = {}
+            for row in rows:
+                roles.setdefault((row.clause_id, row.task), []).append(f"{row.unit}{row.role}")
+            tasks = {(row.clause_id, row.task): row for row in reversed(rows)}
+            ordered = [tasks[key] for key in roles]
+            citations: list[Citation] = []
+            lines = []
+            for row in ordered[:_MAX_TASKS_LISTED]:
+                clause = self.corpus.clause(row.clause_id)
+                citations.append(notice_citation(len(citations) + 1, notice, clause, row.task, units=row.unit))
+                when = f"，{row.deadline_text}" if row.deadline_text else ""
+                held = "、".join(dict.fromkeys(roles[(row.clause_id, row.task)]))
+                lines.append(f"· {_first_words(row.task)}（{held}{when}）[{len(citations)}]")
+            more = (
+                f"，以下列出前 {_MAX_TASKS_LISTED} 项（完整台账：python -m assistant tasks --unit {unit} "
+                f"--notice {notice.notice_id}）"
+                if len(ordered) > _MAX_TASKS_LISTED
+                else ""
+            )
+            where = f"{place_and_year(notice)}{document_kind(notice)}"
+            lead = f"{where}中，写明由{unit}承担的工作共 {len(ordered)} 项{more}：\n" + "\n".join(lines)
+            return answered(question, lead, citations, Mode.EXTRACTIVE, QuestionType.RESPONSIBILITY)
+        return None
 
     def _numbered(self, question: str, retrieval: Retrieval) -> Answer | None:
         """第三条怎么规定的 / 第二章讲了什么: the article or chapter of a measure the question names, quoted from the

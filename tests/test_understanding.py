@@ -693,3 +693,18 @@ def test_an_everyday_term_the_notices_use_keeps_its_own_word(assistant) -> None:
     assert assistant.ask("去年省里对加油站有啥要求？").refused
     answer = assistant.ask("沁水对加油站有啥要求？")
     assert not answer.refused and "加油站" in answer.citations[0].quote
+
+
+def test_a_units_tasks_are_listed_from_the_responsibility_notes(assistant, corpus) -> None:
+    from assistant.ledger import ledger
+    from index.normalize import is_verbatim
+
+    # 省应急厅要牵头哪些工作: every task the notice assigns it, each quoted, not the one clause matching the words
+    answer = assistant.ask("2024年省应急厅要牵头哪些工作？")
+    assert not answer.refused and answer.lead.startswith("山西省2024年通知中，写明由省应急厅承担的工作共")
+    tasks = {(row.clause_id, row.task) for row in ledger(corpus, "省应急厅", "山西省-2024")}
+    assert f"共 {len(tasks)} 项" in answer.lead and len(answer.citations) == min(len(tasks), 8)
+    assert all(is_verbatim(c.quote, corpus.clause(c.clause_id).text) for c in answer.citations)
+    answer = assistant.ask("沁水县消防救援大队今年有哪些任务？")
+    assert {c.notice_id for c in answer.citations} == {"沁水县-2025"} and "消防救援大队" in answer.lead
+    assert "承担的工作" not in assistant.ask("省里今年对燃气有啥要求？").lead
