@@ -51,6 +51,10 @@ _UNIT_TASKS = re.compile(
     r"|有(?:哪些|什么|啥|几项)(?:工作|任务))"
 )
 _MAX_TASKS_LISTED = 8
+# 那住建局呢？ after a unit's tasks were asked: the same question about another unit
+_ANOTHER_UNIT = re.compile(
+    r"^(?:那|那么|还有|再看看?)?([\u4e00-\u9fff（）()]{2,24}?(?:局|厅|委员会|委|办公室|大队|支队|总队|中心|人民政府|管委会))(?:的)?呢?[？?。]*$"
+)
 _MAX_CHANGES_SHOWN = 6
 # 今年比去年新增了哪些要求 / 有什么变化 / 有何不同: asks what changed between two notices, not one fact in both
 _ASKS_CHANGES = re.compile(
@@ -345,10 +349,16 @@ class Assistant:
         if retrieval.scope.out_of_scope:
             return None
         # the place and year go first (2024年省应急厅 → 省应急厅): they scope the notices, the rest names the unit
-        match = _UNIT_TASKS.search(strip_mentions(question, retrieval.scope.mentions).replace(" ", ""))
-        if match is None or len(match.group(1)) < 2:
-            return None
+        own = strip_mentions(question, retrieval.scope.mentions).replace(" ", "")
+        match = _UNIT_TASKS.search(own)
+        if match is None:
+            # a follow-up naming another unit takes the question from the turn before (folded into the search text)
+            match = _ANOTHER_UNIT.search(own)
+            if match is None or not _UNIT_TASKS.search(retrieval.search_text.replace(" ", "")):
+                return None
         unit = match.group(1)
+        if len(unit) < 2:
+            return None
         ids = retrieval.scope.notice_ids or [n.notice_id for n in self.corpus.notices]
         notices = sorted((self.corpus.notice(i) for i in ids), key=lambda n: -n.year)
         for notice in notices:

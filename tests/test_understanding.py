@@ -708,3 +708,9 @@ def test_a_units_tasks_are_listed_from_the_responsibility_notes(assistant, corpu
     answer = assistant.ask("沁水县消防救援大队今年有哪些任务？")
     assert {c.notice_id for c in answer.citations} == {"沁水县-2025"} and "消防救援大队" in answer.lead
     assert "承担的工作" not in assistant.ask("省里今年对燃气有啥要求？").lead
+
+
+def test_a_follow_up_naming_another_unit_lists_its_tasks(assistant) -> None:
+    answer = assistant.ask("那住建局呢？", history=["大同应急局今年负责哪些工作？"])
+    assert answer.lead.startswith("大同市2025年通知中，写明由住建局承担的工作共")
+    assert "承担的工作" not in assistant.ask("住建局呢？").lead  # no task question before it
