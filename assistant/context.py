@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.scope import Scope, ScopeReader, strip_mentions
+from index.clauses import chinese_to_int
 from index.tokenize import Tokenizer
 
 # Segments of a question addressed to the assistant rather than about the notices.
@@ -68,29 +69,17 @@ def strip_courtesy(question: str, names_place: Callable[[str], bool]) -> str:
 # theirs; 每一起事故 ("every accident") and 三项, 两次, 八条 (names and habits the notices write in characters) stay
 _NUMERAL_FIGURE = re.compile(r"(?<![每第])([一二两三四五六七八九十]{1,3})(个月|个小时|小时|个工作日|天|周|座|名|家|起)")
 # 一个月 / 一起 mostly mean "a month" (每月) and "an accident": a 1 would match dates (7月1日) and list numbers
-_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def _number(numeral: str) -> int | None:
-    """一 … 九十九 as a number (十二, 二十, 三十五); None for anything else."""
-    if numeral == "十":
-        return 10
-    tens, _, ones = numeral.partition("十")
-    if "十" not in numeral:
-        return _DIGIT.get(numeral) if len(numeral) == 1 else None
-    high = _DIGIT.get(tens, 0) if tens else 1
-    low = _DIGIT.get(ones, 0) if ones else 0
-    if (tens and tens not in _DIGIT) or (ones and ones not in _DIGIT):
-        return None
-    return high * 10 + low
 
 
 def figures_in_digits(question: str) -> str:
     """三个月内出两起 → 3个月内出2起: counts and spans in the way the notices write them."""
 
     def digits(match: re.Match[str]) -> str:
-        number = _number(match.group(1))
-        return match.group(0) if number is None or number == 1 else f"{number}{match.group(2)}"
+        try:
+            number = chinese_to_int(match.group(1).replace("两", "二"))
+        except KeyError:  # not a numeral up to 99 (十一二)
+            return match.group(0)
+        return match.group(0) if number == 1 else f"{number}{match.group(2)}"
 
     return _NUMERAL_FIGURE.sub(digits, question)
 

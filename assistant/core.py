@@ -344,7 +344,7 @@ class Assistant:
     def _unit_tasks(self, question: str, retrieval: Retrieval) -> Answer | None:
         """应急局今年负责哪些工作: the tasks the notices in scope assign to that unit (newest notice first), each
         quoted from its clause; None when the question names no unit or no notice assigns it anything."""
-        from assistant.ledger import ledger
+        from assistant.ledger import LedgerRow, ledger
 
         if retrieval.scope.out_of_scope:
             return None
@@ -366,11 +366,12 @@ class Assistant:
             if not rows:
                 continue
             # one line per task: a unit both 负责 and 指导督促 in one clause is listed once, with both roles
+            first: dict[tuple[str, str], LedgerRow] = {}
             roles: dict[tuple[str, str], list[str]] = {}
             for row in rows:
+                first.setdefault((row.clause_id, row.task), row)
                 roles.setdefault((row.clause_id, row.task), []).append(f"{row.unit}{row.role}")
-            tasks = {(row.clause_id, row.task): row for row in reversed(rows)}
-            ordered = [tasks[key] for key in roles]
+            ordered = list(first.values())
             citations: list[Citation] = []
             lines = []
             for row in ordered[:_MAX_TASKS_LISTED]:

@@ -32,10 +32,8 @@ from assistant.slots import (
     asks_place,
     counted_spellings,
     figure_in,
-    frames_the_ask,
-    in_yes_no_frame,
+    framing_words,
     states_count,
-    yes_no_frame,
 )
 from index.normalize import normalize
 from index.records import Clause, Level, Notice
@@ -258,13 +256,9 @@ class Retriever:
             for t in self.tokenizer(word)
             if t in self.idf
         }
-        yes_no = yes_no_frame(search_text)
+        framing = framing_words(search_text, query_tokens)
         wanted = {
-            t
-            for t in query_tokens
-            if (t in rewrites or not any(t in term for term in sources))
-            and not frames_the_ask(search_text, t)
-            and not in_yes_no_frame(yes_no, t)
+            t for t in query_tokens if (t in rewrites or not any(t in term for term in sources)) and t not in framing
         }
         frame = self.tokenizer.frame_words(search_text) if any(t not in self.idf for t in wanted) else frozenset()
         return {t: self.idf[t] if t in self.idf else self._unknown_idf(self._frames(t, frame)) for t in wanted}

@@ -8,7 +8,7 @@ asked unit is the answer, not a list number or another figure of the sentence).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from index.normalize import normalize
 
@@ -60,31 +60,28 @@ def asks_comparison(question: str) -> bool:
     return bool(_COMPARISON.search(normalize(question)))
 
 
-def frames_the_ask(question: str, word: str) -> bool:
-    """Whether `word` of a question only says what kind of answer it wants: who is in charge (归, 谁来管, 牵头 in
-    谁牵头) or how texts differ (区别, 变化 in 有啥区别): the clauses answer with their units or their texts, not
-    with these words."""
-    if word in _IN_CHARGE_WORDS:
-        return asks_who_is_responsible(question)
-    if word in _COMPARISON_WORDS:
-        return asks_comparison(question)
-    return False
-
-
 # 要不要 / 能不能 / 需不需要 / 有没有: the A-not-A form only asks yes or no
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
-def yes_no_frame(question: str) -> list[str]:
-    """The A-not-A forms of a question with a character either side (乡镇要不要配 → 镇要不要配): the words
-    jieba cuts from them (不要, 不能不, 需不需要, 该不该) ask yes or no and name nothing; a plain negation
-    (企业不要搞培训) is no such form."""
+def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
+    """The words of `words` that only say what kind of answer `question` wants, not what it is about: who is in
+    charge (归, 谁来管, 牵头 in 谁牵头), how texts differ (区别, 变化 in 有啥区别), yes or no (不要, 需不需要 of an
+    A-not-A form: 要不要, 需不需要, 该不该; a plain negation, 企业不要搞培训, is a word of the question). The clauses
+    answer with their units, their texts or a requirement, never with these words."""
     text = normalize(question)
-    return [text[max(0, m.start() - 1) : m.end() + 1] for m in _A_NOT_A.finditer(text)]
-
-
-def in_yes_no_frame(frames: Sequence[str], word: str) -> bool:
-    return any(("不" in word or "没" in word) and word in frame for frame in frames)
+    framing: set[str] = set()
+    if asks_who_is_responsible(text):
+        framing |= _IN_CHARGE_WORDS
+    if asks_comparison(text):
+        framing |= _COMPARISON_WORDS
+    # an A-not-A form with a character either side (乡镇要不要配 → 镇要不要配): the words jieba cuts from it
+    yes_no = [text[max(0, m.start() - 1) : m.end() + 1] for m in _A_NOT_A.finditer(text)]
+    return frozenset(
+        word
+        for word in words
+        if word in framing or any(("不" in word or "没" in word) and word in frame for frame in yes_no)
+    )
 
 
 # 哪几条河 asks which rivers, not how many
