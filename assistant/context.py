@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.scope import Scope, ScopeReader, strip_mentions
+from assistant.topics import industries_named, without_industries
 from index.clauses import chinese_to_int
 from index.tokenize import Tokenizer
 
@@ -113,4 +114,9 @@ def _step(question: str, previous: Contextualized | None, reader: ScopeReader, t
     content = tokenizer(own_text)
     if len(content) >= _SELF_CONTAINED_WORDS and not _REFERS_BACK.search(question.strip()):
         return Contextualized(own_text, merged, True)
-    return Contextualized(f"{previous.search_text} {own_text}", merged, True)
+    earlier = previous.search_text
+    named, named_before = industries_named(own_text), industries_named(earlier)
+    if named and named_before and not named & named_before:
+        # 烟花爆竹呢？ after 危化品有啥要求？ asks the same of another industry, not of both
+        earlier = without_industries(earlier, named_before)
+    return Contextualized(f"{earlier} {own_text}", merged, True)

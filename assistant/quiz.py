@@ -47,6 +47,7 @@ from assistant.facts import (
     unit_of,
     without_leading_note,
 )
+from assistant.topics import topic_of as topic_of_text
 from index.clauses import strip_marker
 from index.normalize import normalize
 from index.records import Clause, Level, Notice
@@ -71,23 +72,6 @@ _URGED = re.compile(
     r"((?:实行|落实|建立|开展|配备|安装|完成|执行|制定|设立|签订)[^，。；：,;:（）()]{2,24})"
 )
 _ACTION = re.compile(r"必须|要|应当|严格|依法|责令|落实|建立|开展|督促|加强|确保")
-
-# 行业领域 of a clause, for tags and topic filters: the first topic whose words the clause uses most
-TOPICS: dict[str, tuple[str, ...]] = {
-    "煤矿": ("煤矿", "煤炭", "瓦斯", "井下", "采煤"),
-    "非煤矿山": ("非煤矿山", "尾矿库", "金属非金属", "露天矿"),
-    "危险化学品": ("危险化学品", "危化品", "化工", "油气"),
-    "燃气": ("燃气", "液化石油气", "天然气", "气瓶"),
-    "消防": ("消防", "火灾", "电动自行车", "人员密集", "高层建筑"),
-    "道路交通": ("道路交通", "交通运输", "客运", "货车", "车辆", "驾驶", "公路"),
-    "建筑施工": ("建筑施工", "施工", "工程建设", "房屋"),
-    "特种设备": ("特种设备", "电梯", "锅炉", "压力容器"),
-    "烟花爆竹与民爆": ("烟花爆竹", "民用爆炸"),
-    "自然灾害防治": ("防汛", "地质灾害", "森林", "汛期", "自然灾害", "地震", "气象"),
-    "应急救援": ("应急救援", "救援队伍", "应急预案", "演练", "应急处置"),
-    "隐患排查治理": ("隐患", "排查", "整治", "执法", "检查"),
-    "责任体系": ("责任", "考核", "党政同责", "一岗双责", "问责"),
-}
 
 
 class QuizType(StrEnum):
@@ -222,10 +206,7 @@ def domain_terms() -> list[str]:
 
 
 def topic_of(clause: Clause) -> str:
-    text = clause.text + "".join(clause.headings)
-    counts = {topic: sum(text.count(word) for word in words) for topic, words in TOPICS.items()}
-    best = max(counts, key=lambda topic: counts[topic])
-    return best if counts[best] else "综合监管"
+    return topic_of_text(clause.text + "".join(clause.headings))
 
 
 def _short_issuer(notice: Notice) -> str:

@@ -591,6 +591,17 @@ def test_a_follow_up_asking_who_is_in_charge_keeps_the_topic(assistant) -> None:
     assert cited(answer)[0].startswith("山西省-2025/") and "责任单位" in answer.lead
 
 
+def test_a_follow_up_naming_another_industry_asks_about_it_alone(assistant) -> None:
+    # 尾矿库 carried into 森林防火呢？ outweighed it, and the 尾矿库 clause was quoted again
+    answer = assistant.ask("森林防火呢？", history=["忻州对尾矿库有啥要求？"])
+    assert not answer.refused, answer.answer
+    assert cited(answer)[0].startswith("忻州市-2024/") and "森林" in answer.citations[0].quote
+    assert "尾矿库" not in answer.citations[0].quote
+    # a way of working (演练, 检查) is no other industry: the topic stays
+    answer = assistant.ask("多长时间演练一次？", history=["沁水对应急预案有啥要求？"])
+    assert cited(answer)[0].startswith("沁水县-2025/") and "1次综合性应急演练" in answer.lead
+
+
 def test_out_of_scope_questions_asking_who_is_in_charge_are_still_refused(assistant) -> None:
     for question in ("村里低保归哪个部门管？", "医保报销归谁管？", "小学招生谁说了算？"):
         assert assistant.ask(question).refused, question
