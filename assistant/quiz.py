@@ -413,6 +413,7 @@ class QuizMaker:
             }
             if quiz_type in (QuizType.BLANK, QuizType.SINGLE) and _label_gives_away(shown, answer):
                 continue
+            prefix = _framed(notice, clause.heading, shown, (answer, *wrong[:3]))
             if quiz_type is QuizType.BLANK and len(shown) - len(answer) >= 12 and self._whole_words(shown, answer):
                 return make(**common, stem=prefix + shown.replace(answer, "____", 1), options=None, answer=answer)
             if quiz_type is QuizType.SINGLE and fact.kind is FactKind.TERM:
@@ -946,6 +947,19 @@ def _alike(first: str, second: str) -> bool:
         return True
     shared = len(set(first) & set(second))
     return shared / min(len(set(first)), len(set(second))) >= 0.6
+
+
+def _framed(notice: Notice, heading: str, shown: str, options: Sequence[str]) -> str:
+    """根据山西省2020年通知关于“压实部门监管责任”的要求： where the clause has a title of its own. A statement cut
+    from a clause often has no subject (每月至少召开一次会议…): the title says whose task it is. Left out where the
+    title would name an option or repeats the statement."""
+    title = tidy(heading).rstrip("。；")
+    plain = f"根据{_short_issuer(notice)}{notice.year}年通知："
+    if not 2 <= len(title) <= 16 or title == "导语" or re.search(r"…|：|:", title) or title in shown:
+        return plain
+    if any(option and (option in title or title in option) for option in options):
+        return plain
+    return f"根据{_short_issuer(notice)}{notice.year}年通知关于“{title}”的要求："
 
 
 def _label_gives_away(shown: str, answer: str) -> bool:

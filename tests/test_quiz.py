@@ -464,3 +464,20 @@ def test_statements_say_something_and_blanks_do_not_cut_a_word(maker) -> None:
                 assert not statement.startswith(("必须", "要", "应当")), item.stem  # no subject
             else:
                 assert "____伍" not in item.stem, item.stem
+
+
+def test_a_statement_cut_from_a_titled_clause_says_whose_requirement_it_is(maker, corpus) -> None:
+    # 每月至少召开一次会议… has no subject: the clause's title (压实部门监管责任) says what it is about
+    items = maker.make(count=40, seed=11, types=[QuizType.JUDGE, QuizType.BLANK, QuizType.SINGLE])
+    framed = [(item, re.search(r"通知关于“(.+?)”的要求：", item.stem)) for item in items]
+    framed = [(item, match.group(1)) for item, match in framed if match]
+    assert len(framed) >= len(items) / 3
+    for item, title in framed:
+        assert title == corpus.clause(item.clause_id).heading.rstrip("。；")
+        shown = [str(item.answer) if item.type is not QuizType.SINGLE else "", *(item.options or {}).values()]
+        assert not any(text and (text in title or title in text) for text in shown), item.stem
+    # the frame is no part of the statement a judge item asks about
+    for item, title in framed:
+        if item.type is QuizType.JUDGE:
+            assert title not in judge_statement(item)
+            assert judge_statement(item) == item.source_span or item.answer is False
