@@ -58,10 +58,13 @@ _OUTCOME = re.compile(
 )
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
 _TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
-# 多久 / 多长时间 ask how long, and a span answers (停用超过 3年的尾矿库): one or two digits, so that a year such as
-# 2016年 is not one; for 啥时候 a span is no answer (15年以上老旧电梯 is the lifts' age, not when)
+# 多久 / 多长时间 ask how long, and a span answers (停用超过 3年的尾矿库, 为期一年): one or two digits or a numeral
+# in characters, so that a year such as 2016年 is not one, nor 每半年 or 上半年; for 啥时候 a span is no answer (15年以上老旧电梯 is the lifts' age, not when)
 _HOW_LONG = re.compile(r"多久|多长时间|多少天|几天|多少年|几个月|多少个月|多少小时|几个?小时")
-_SPAN = re.compile(r"(?<![\d.])\d{1,2}\s*(?:个月|年|天|周|个工作日|小时)")
+_SPAN = re.compile(
+    r"(?:(?<![\d.])\d{1,2}|(?<![每第今去明前后近当这同上下本该一二两三四五六七八九十])[一二两三四五六七八九十半]{1,2})\s*"
+    r"(?:个月|年|天|周|个工作日|小时)"
+)
 # 救灾资金啥时候拨 → 及时下拨: no date, but the notice's answer to "when"; it keeps the best clause leading where a
 # clause below it gives some unrelated date
 _PROMPTLY = re.compile(r"及时|立即|第一时间|即时|迅速")
@@ -574,6 +577,28 @@ def responsibility_of(clause: Clause, sentence: str, weights_text: str, parent: 
     if parent is not None and parent.units:
         return parent.units[0]
     return None
+
+
+# 现场警示会谁来组织开: a sentence inside a task may name its own doer (…的, 市级行业领域安全监管部门要会同属地政府组织召开
+# 现场警示会), which answers better than the note that closes the task as a whole
+_OWN_AGENT = re.compile(
+    r"(?:^|[，,；;：:])\s*((?:由)?[\u4e00-\u9fff（）()、]{2,24}?(?:部门|政府|管委会|局|厅|委|办|总队|支队|大队|中心)"
+    r"(?:要|负责|牵头|会同|组织|应当|统筹)[^，,；;。]*)"
+)
+_ANY_AGENT = frozenset({"各级各部门", "各部门", "有关部门", "相关部门", "各级政府", "各级党委政府", "各有关部门"})
+
+
+def own_agent(clause: Clause, sentence: str) -> str | None:
+    """The fragment of `sentence` where a named unit does the task, when the sentence is not the clause's first (the
+    task a closing note covers); None for 各级各部门要… (a note names the units better)."""
+    first = (split_sentences(clause.text) or [""])[0].strip()
+    if not sentence.strip() or sentence.strip() == first or clause.text.strip().startswith(sentence.strip()):
+        return None
+    match = _OWN_AGENT.search(sentence)
+    if match is None:
+        return None
+    agent = re.split(r"要|负责|牵头|会同|组织|应当|统筹", match.group(1), maxsplit=1)[0].removeprefix("由")
+    return None if agent in _ANY_AGENT else _plain(match.group(1))
 
 
 def _overlap(task: str, question: str, sentence: str) -> float:

@@ -16,6 +16,7 @@ from assistant.answer import (
     document_kind,
     first_picks,
     notice_citation,
+    own_agent,
     place_and_year,
     question_type,
     responsibility_of,
@@ -442,6 +443,10 @@ class Assistant:
             citations.append(citation_for(1, pick, pick.sentence))
             return f"{where}对“{pick.clause.heading}”没有写明责任单位，原文规定如下。"
         quote = pick.sentence
+        doer = own_agent(pick.clause, pick.sentence) if unit.origin == "inline" else None
+        if doer is not None:
+            citations.append(citation_for(1, pick, pick.sentence, units=unit.units))
+            return f"{where}规定：{doer}（本项工作的责任单位：{unit.units}）。"
         if unit.origin == "inline":
             quote = units_sentence(pick.clause, unit) or pick.sentence
         citations.append(citation_for(1, pick, quote, units=unit.units))

@@ -725,3 +725,23 @@ def test_a_follow_up_naming_another_unit_lists_its_tasks(assistant) -> None:
     answer = assistant.ask("那住建局呢？", history=["大同应急局今年负责哪些工作？"])
     assert answer.lead.startswith("大同市2025年通知中，写明由住建局承担的工作共")
     assert "承担的工作" not in assistant.ask("住建局呢？").lead  # no task question before it
+
+
+def test_a_sentence_naming_its_own_doer_answers_who_before_the_tasks_note(assistant) -> None:
+    # the note at the end of 大同's item 6 covers 设立曝光台; the 现场警示会 sentence names who convenes it
+    answer = assistant.ask("大同出了较大事故，现场警示会谁来组织开？")
+    assert cited(answer)[0] == "大同市-2025/一.三.6"
+    assert "市级行业领域安全监管部门要会同属地政府组织召开现场警示会" in answer.lead
+    assert "各县(区)人民政府" in answer.lead or "各县（区）人民政府" in answer.lead
+    # the task the note covers is still answered by the note
+    assert "这项工作的责任单位是" in assistant.ask("大同设立曝光台谁负责？").lead
+
+
+def test_how_long_is_answered_by_a_span_in_characters(assistant) -> None:
+    # 为期一年: the notices write spans in characters too
+    assert "为期一年" in assistant.ask("2009年省里那次安全生产专项整治搞多长时间？").lead
+
+
+def test_shi_zhi_frames_the_question(assistant) -> None:
+    # 是指 weighed as the rarest word (指), and a sentence with 指导 led
+    assert "“五到位”" in assistant.ask("沁水企业的“五到位”是指哪五样？").lead
