@@ -28,11 +28,13 @@ from assistant.scope import Filters, Scope, ScopeReader
 from assistant.slots import (
     NAMED_YEAR,
     asked_unit,
+    asks_document,
     asks_person_or_contact,
     asks_place,
     counted_spellings,
     figure_in,
     framing_words,
+    names_document,
     states_count,
 )
 from index.normalize import normalize
@@ -375,6 +377,8 @@ def _ruled_out(
         return "通知中不写具体人员和联系方式"
     if hits and asks_place(question) and not any(_names_a_place(hit.clause.text) for hit in hits[:3]):
         return "通知中没有写明地点"
+    if hits and asks_document(question) and not _names_document(hits, topic):
+        return "通知中没有写明要办的证件、手续或材料"
     return None
 
 
@@ -382,6 +386,16 @@ def _names_the_year(question: str, hits: Sequence[Hit]) -> bool:
     """把今年叫啥年: the best clauses give the year's name (“安全生产责任落实年”), the one thing asked, however few
     of the question's other words (这一年, 叫) they hold."""
     return asked_unit(question) == NAMED_YEAR and any(figure_in(NAMED_YEAR).search(hit.clause.text) for hit in hits[:3])
+
+
+def _names_document(hits: Sequence[Hit], topic: frozenset[str]) -> bool:
+    """Whether a sentence of the best clauses names a document about what the question is about (自建房…必须依法办理
+    审批手续); a long clause's 持证上岗 about something else does not answer 塔吊要考啥证."""
+    return any(
+        names_document(sentence) and (not topic or any(word in sentence for word in topic))
+        for hit in hits[:3]
+        for sentence in re.split(r"[。！？；;]", normalize(hit.clause.text))
+    )
 
 
 def _names_a_place(text: str) -> bool:

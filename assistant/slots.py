@@ -116,6 +116,12 @@ _ASKED_PLACE = re.compile(
     r"在哪(?:里|儿)?(?![一些个项条款份篇])|哪个(城市|县|市|地方|位置|地点)|什么(地方|位置|地点)|地址|地点在"
 )
 
+# 要考啥证 / 带啥证件 / 要哪些材料 / 办啥手续: the answer is a document, which the clause must then name. The notices set
+# the government's work; the papers a person brings for a licence or a plate are rarely theirs to list
+_ASKED_DOCUMENT = re.compile(
+    r"(?:啥|什么|哪些|哪个|哪种|哪几种?|几个|几种)(?:样的)?(?:证件?|驾照|执照|资质|证书|手续|材料|资料|许可)"
+)
+_NAMES_DOCUMENT = re.compile(r"证明|证书|证照|执照|许可|手续|驾驶证|驾照|资格证|操作证|上岗证|持证|资质")
 
 # 第几议题 asks for an ordinal: 第一议题 answers it, where elsewhere an ordinal is no figure
 ORDINAL = "第"
@@ -207,6 +213,16 @@ def may_ask_places(question: str) -> bool:
     """在哪几个地方建/哪些市: a place may be the answer (or a kind of site: 重点盯哪些地方), so a fragment naming one
     is preferred for the lead; unlike `asks_place` this never declares the question unanswered."""
     return asks_place(question) or bool(_WHICH_PLACES.search(normalize(question)))
+
+
+def asks_document(question: str) -> bool:
+    """要考啥证 / 带啥证件 / 办啥手续: the answer is a document, which the clause must then name."""
+    return bool(_ASKED_DOCUMENT.search(normalize(question)))
+
+
+def names_document(text: str) -> bool:
+    """Whether a clause names a document, a licence or a procedure (审批手续, 房屋安全鉴定合格证明, 持证上岗)."""
+    return bool(_NAMES_DOCUMENT.search(normalize(text)))
 
 
 def asks_place(question: str) -> bool:

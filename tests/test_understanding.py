@@ -745,3 +745,13 @@ def test_how_long_is_answered_by_a_span_in_characters(assistant) -> None:
 def test_shi_zhi_frames_the_question(assistant) -> None:
     # 是指 weighed as the rarest word (指), and a sentence with 指导 led
     assert "“五到位”" in assistant.ask("沁水企业的“五到位”是指哪五样？").lead
+
+
+def test_asking_which_papers_needs_a_clause_that_names_papers(assistant) -> None:
+    # 电动车 and 驾驶人 match, but no clause says which 证件 or 驾照: the notices set the government's work
+    for question in ("电动车上牌要带啥证件？", "校车司机要考啥驾照？", "开农家乐要办哪些证？"):
+        answer = assistant.ask(question)
+        assert answer.refused and "证件、手续或材料" in answer.answer, question
+    # where the clause does name the procedure, it answers
+    answer = assistant.ask("忻州自建房改成开店用要办啥手续？")
+    assert not answer.refused and "审批手续" in answer.lead
