@@ -755,3 +755,9 @@ def test_asking_which_papers_needs_a_clause_that_names_papers(assistant) -> None
     # where the clause does name the procedure, it answers
     answer = assistant.ask("忻州自建房改成开店用要办啥手续？")
     assert not answer.refused and "审批手续" in answer.lead
+
+
+def test_asking_which_meeting_searches_for_meetings(assistant) -> None:
+    # 开啥会: 会 alone is a stopword (会 = will), so the meeting was not searched for at all
+    assert "现场警示会" in assistant.ask("沁水出了较大事故县里会开啥会？").lead
+    assert "安委会会议" in assistant.ask("今年检查时拍到的隐患视频要在啥会上放？").lead
