@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _quiz(assistant, args) -> int:
     from assistant.export import paper_order, to_json, write_docx, write_xlsx
-    from assistant.quiz import TYPE_LABELS, Difficulty, QuizError, QuizMaker, QuizType
+    from assistant.quiz import TYPE_LABELS, Difficulty, QuizError, QuizMaker, QuizType, shortfall_note
 
     try:
         types = [QuizType(t.strip()) for t in args.types.split(",") if t.strip()]
@@ -101,6 +101,10 @@ def _quiz(assistant, args) -> int:
     except QuizError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
+    if len(items) < args.count:
+        print(
+            f"注意：要求 {args.count} 题，生成 {len(items)} 题{shortfall_note(args.count, len(items))}", file=sys.stderr
+        )
     if assistant.chat_model is not None:  # optional LLM mode: rewrites kept only when they pass the same checks
         from assistant.quiz import llm_items
 

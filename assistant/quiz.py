@@ -371,7 +371,7 @@ class QuizMaker:
             changed = self._change_item(clause, notice, prefix, where, make, difficulty, rng, focus)
             if changed is not None:
                 return changed
-        facts = [f for f in self.finder.facts(clause) if not focus or _mentions(f.sentence, focus)]
+        facts = [f for f in self.finder.facts(clause) if _on_topic(f.sentence, (f.text,), focus)]
         order = _FACT_ORDER[difficulty]
         facts = [
             f
@@ -528,6 +528,16 @@ class QuizMaker:
                 if len(peers) < wrong_needed:
                     continue
                 correct = rng.sample(listed, k=correct_count)
+                if focus and _only_listed(sentence, focus):
+                    # a 燃气 paper asks this list only for its 燃气 item: 燃气 must be among the right options
+                    on_topic = [item for item in listed if _mentions(item, focus)]
+                    if not on_topic:
+                        continue
+                    if not any(item in on_topic for item in correct):
+                        correct = [
+                            on_topic[0],
+                            *rng.sample([i for i in listed if i != on_topic[0]], k=correct_count - 1),
+                        ]
                 # the closest category members first for hard papers, random ones of the category otherwise
                 distinct: list[str] = []
                 for peer in peers:  # two wrong options that say the same (诫勉约谈, 约谈或者诫勉) read as one
@@ -566,11 +576,7 @@ class QuizMaker:
         """Which units the notice makes responsible for this clause's work; wrong options are other units
         the same notice names elsewhere (same level, same naming)."""
         heading = tidy(clause.heading).rstrip("。；：")
-        if (
-            not 4 <= len(heading) <= 24
-            or re.search(r"[，,…]", heading)
-            or (focus and not _mentions(clause.text, focus))
-        ):
+        if not 4 <= len(heading) <= 24 or re.search(r"[，,…]", heading) or (focus and not _about(clause, focus)):
             return None
         clause_text = normalize(clause.text)
         for responsibility in clause.units:
@@ -975,6 +981,40 @@ def _about(clause: Clause, focus: tuple[str, ...]) -> bool:
         return True
     sentences = [s for s in sentences_of(clause.text, clause.heading) if not is_note(s)]
     return bool(sentences) and sum(_mentions(s, focus) for s in sentences) >= len(sentences) / 2
+
+
+def shortfall_note(asked: int, made: int) -> str:
+    """What a trainer is told when the chosen notices, sections or topic hold fewer items than asked for."""
+    if made >= asked:
+        return ""
+    return f"（所选范围内不重复使用条款、不互相泄露答案的题只有 {made} 道；可放宽范围或增加题型）"
+
+
+def _on_topic(sentence: str, keys: Sequence[str], focus: tuple[str, ...]) -> bool:
+    """Whether an item with these keys, cut from `sentence`, tests the topic: a sentence that names 燃气 only as one
+    item of a list (对危险化学品、燃气、道路运输、电动自行车等…) is about the list, so the key must name the topic."""
+    if not focus:
+        return True
+    # in a 燃气 paper, 城镇燃气 as the key gives itself away
+    names_topic = [_mentions(key, focus) and len(normalize(key)) <= max(map(len, focus)) + 2 for key in keys]
+    if not _mentions(sentence, focus) or any(names_topic):
+        return False
+    return not _only_listed(sentence, focus) or any(_mentions(key, focus) for key in keys)
+
+
+def _only_listed(sentence: str, focus: tuple[str, ...]) -> bool:
+    """Whether every mention of the topic in `sentence` is an item of an enumeration (、 before or after it)."""
+    plain = normalize(sentence).lower()
+    mentions = [m for word in focus for m in re.finditer(re.escape(word), plain)]
+    if not mentions:
+        return False
+
+    def listed(match: re.Match[str]) -> bool:
+        before = re.findall(r"[、，,；;。：:（）()“”]", plain[max(0, match.start() - 12) : match.start()])
+        after = re.search(r"[、，,；;。：:（）()“”]", plain[match.end() : match.end() + 12])
+        return (bool(before) and before[-1] == "、") or (after is not None and after.group() == "、")
+
+    return all(listed(match) for match in mentions)
 
 
 def _mentions(text: str, focus: tuple[str, ...]) -> bool:

@@ -194,7 +194,7 @@ def build_ui(library: Library):
 
     def make_quiz(notices, sections, topic, count, types, difficulty, seed):
         from assistant.export import answer_text, paper_order, to_json, write_docx, write_xlsx
-        from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType
+        from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType, shortfall_note
 
         if not library.ready:
             return f"⚠ {library.waiting_message()}", [], None
@@ -228,11 +228,7 @@ def build_ui(library: Library):
             for n, i in enumerate(paper_order(items), 1)
         ]
         files = [str(paper), str(key), str(folder / "安全生产题库.xlsx"), str(folder / "安全生产测试.json")]
-        note = (
-            ""
-            if len(items) >= int(count)
-            else f"（所选范围内不重复使用条款、不互相泄露答案的题只有 {len(items)} 道；可放宽范围或增加题型）"
-        )
+        note = shortfall_note(int(count), len(items))
         return f"已生成 {len(items)} 题，共 {sum(i.marks for i in items)} 分。{note}", rows, files
 
     def make_ledger(unit, notice_id, level):

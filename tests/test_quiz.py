@@ -182,7 +182,7 @@ def test_notice_and_topic_selection(maker) -> None:
     # a blank never hides what the statement's own label names (燃气：持续推进____管网更新改造 → 城镇燃气)
     for seed in range(1, 9):
         for item in maker.make(count=6, topic="燃气", seed=seed, types=[QuizType.BLANK, QuizType.SINGLE]):
-            label = re.match(r"根据.+?通知：([\u4e00-\u9fff]{2,8})[：:]", item.stem)
+            label = re.match(r"根据.+?(?:通知|的要求)：([\u4e00-\u9fff]{2,8})[：:]", item.stem)
             hidden = str(item.answer if item.type is QuizType.BLANK else item.options[item.answer])
             assert label is None or label.group(1) not in hidden, item.stem
     section = maker.make(count=5, sections=["朔州市-2026/三"], seed=2)
@@ -481,3 +481,25 @@ def test_a_statement_cut_from_a_titled_clause_says_whose_requirement_it_is(maker
         if item.type is QuizType.JUDGE:
             assert title not in judge_statement(item)
             assert judge_statement(item) == item.source_span or item.answer is False
+
+
+def test_a_topic_paper_tests_the_topic_and_never_asks_for_its_name(maker) -> None:
+    # a 燃气 paper asked 对危险化学品、燃气、道路运输、____等 (电动自行车) and 强化（　　）管网 (城镇燃气)
+    for seed in range(1, 6):
+        items = maker.make(count=12, topic="燃气", seed=seed, types=[QuizType.SINGLE, QuizType.BLANK, QuizType.MULTI])
+        for item in items:
+            keys = [str(item.answer)] if item.type is QuizType.BLANK else [item.options[k] for k in str(item.answer)]
+            assert not any("燃气" in key and len(key) <= 4 for key in keys if item.type is not QuizType.MULTI), (
+                item.stem
+            )
+            listed_only = re.search(
+                r"、[^、，。；]*燃气[^、，。；]*、|、[^、，。；]*燃气|燃气[^、，。；]*、", item.quote
+            )
+            if (
+                listed_only
+                and item.type is not QuizType.MULTI
+                and "燃气" not in normalize(item.quote).replace(listed_only.group(), "")
+            ):
+                assert any("燃气" in key for key in keys), item.stem
+            if item.type is QuizType.MULTI and "省略处" in item.stem:
+                assert any("燃气" in key for key in keys) or "燃气" in item.stem, item.stem
