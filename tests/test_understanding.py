@@ -761,3 +761,14 @@ def test_asking_which_meeting_searches_for_meetings(assistant) -> None:
     # 开啥会: 会 alone is a stopword (会 = will), so the meeting was not searched for at all
     assert "现场警示会" in assistant.ask("沁水出了较大事故县里会开啥会？").lead
     assert "安委会会议" in assistant.ask("今年检查时拍到的隐患视频要在啥会上放？").lead
+
+
+def test_everyday_names_of_fireworks_and_illegal_mining_are_understood(assistant) -> None:
+    # 放鞭炮 and 偷着挖 were weighed as the rarest words of all: the questions were refused
+    answer = assistant.ask("过年放鞭炮有啥规定？")
+    assert not answer.refused and "烟花爆竹" in answer.lead
+    answer = assistant.ask("镇上的小煤窑偷着挖咋处理？")
+    assert not answer.refused and "非法盗采" in answer.citations[0].quote
+    # 做 frames a question (要做哪些, 咋做): it names nothing
+    retriever = assistant.retriever
+    assert "做" not in retriever.word_weights(retriever.tokenizer.query("村里要做哪些准备？"), "村里要做哪些准备？")
