@@ -772,3 +772,9 @@ def test_everyday_names_of_fireworks_and_illegal_mining_are_understood(assistant
     # 做 frames a question (要做哪些, 咋做): it names nothing
     retriever = assistant.retriever
     assert "做" not in retriever.word_weights(retriever.tokenizer.query("村里要做哪些准备？"), "村里要做哪些准备？")
+
+
+def test_heavy_rain_in_everyday_words_finds_the_notices_strong_rainfall(assistant) -> None:
+    # 下大雨 was read as 防汛/暴雨 only, and the notices write 强降雨: "加强防汛抗旱准备" led, not the evacuation
+    answer = assistant.ask("下大雨山体滑坡前村里咋转移人？")
+    assert "遇强降雨坚决果断撤避转移" in answer.lead
