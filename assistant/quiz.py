@@ -304,7 +304,7 @@ class QuizMaker:
                 if (
                     candidate.clause_id not in used_clauses
                     and not check_item(candidate, self.corpus)
-                    and not any(_reveals(candidate, other) for other in chosen)
+                    and not any(_reveals(candidate, other) or _same_key(candidate, other) for other in chosen)
                 ):
                     item = candidate
             if item is None:
@@ -955,6 +955,14 @@ def _alike(first: str, second: str) -> bool:
     return shared / min(len(set(first)), len(set(second))) >= 0.6
 
 
+def _same_key(item: QuizItem, other: QuizItem) -> bool:
+    """Two single, blank or judge items asking for the same thing (重大事故隐患 three times in one paper)."""
+    one_fact = (QuizType.SINGLE, QuizType.BLANK, QuizType.JUDGE)
+    if item.type not in one_fact or other.type not in one_fact:
+        return False
+    return {normalize(k) for k in item.key} == {normalize(k) for k in other.key}
+
+
 def _framed(notice: Notice, heading: str, shown: str, options: Sequence[str]) -> str:
     """根据山西省2020年通知关于“压实部门监管责任”的要求： where the clause has a title of its own. A statement cut
     from a clause often has no subject (每月至少召开一次会议…): the title says whose task it is. Left out where the
@@ -964,6 +972,11 @@ def _framed(notice: Notice, heading: str, shown: str, options: Sequence[str]) ->
     if not 2 <= len(title) <= 16 or title == "导语" or re.search(r"…|：|:", title) or title in shown:
         return plain
     if any(option and (option in title or title in option) for option in options):
+        return plain
+    # “燃气领域专项整治” above 强化（　　）企业运行安全: a word the title shares with the key alone points at it
+    answer, *wrong = [normalize(option) for option in options] or [""]
+    shared = {answer[i : i + 2] for i in range(len(answer) - 1)} & {title[i : i + 2] for i in range(len(title) - 1)}
+    if any(not any(pair in other for other in wrong) for pair in shared):
         return plain
     return f"根据{_short_issuer(notice)}{notice.year}年通知关于“{title}”的要求："
 

@@ -503,3 +503,23 @@ def test_a_topic_paper_tests_the_topic_and_never_asks_for_its_name(maker) -> Non
                 assert any("燃气" in key for key in keys), item.stem
             if item.type is QuizType.MULTI and "省略处" in item.stem:
                 assert any("燃气" in key for key in keys) or "燃气" in item.stem, item.stem
+
+
+def test_a_paper_asks_for_the_same_fact_once(maker, corpus) -> None:
+    # a 40-item hard paper asked 重大事故隐患 in three blanks
+    items = maker.make(count=40, seed=2026, difficulty=Difficulty.HARD)
+    asked = [
+        normalize(item.options[item.answer] if item.type is QuizType.SINGLE else str(item.answer))
+        for item in items
+        if item.type in (QuizType.SINGLE, QuizType.BLANK)
+    ]
+    assert len(asked) >= 8 and len(asked) == len(set(asked))
+    # a title above the statement never shares a word with the key alone (“燃气领域专项整治” over 强化（　　）企业运行安全)
+    for item in items:
+        title = re.search(r"通知关于“(.+?)”的要求：", item.stem)
+        if title and item.type is QuizType.SINGLE:
+            key, wrong = item.options[item.answer], [v for k, v in item.options.items() if k != item.answer]
+            pairs = {key[i : i + 2] for i in range(len(key) - 1)} & {
+                title.group(1)[i : i + 2] for i in range(len(title.group(1)) - 1)
+            }
+            assert all(any(pair in other for other in wrong) for pair in pairs), item.stem
