@@ -112,10 +112,12 @@ def _step(question: str, previous: Contextualized | None, reader: ScopeReader, t
         relative_year=scope.relative_year if years else before.relative_year,
     )
     content = tokenizer(own_text)
-    if len(content) >= _SELF_CONTAINED_WORDS and not _REFERS_BACK.search(question.strip()):
+    named = industries_named(own_text)
+    # 我们县今年燃气有啥要求 after turns about 应急局's tasks names its own topic: short as it is, it leans on nothing
+    if (len(content) >= _SELF_CONTAINED_WORDS or named) and not _REFERS_BACK.search(question.strip()):
         return Contextualized(own_text, merged, True)
     earlier = previous.search_text
-    named, named_before = industries_named(own_text), industries_named(earlier)
+    named_before = industries_named(earlier)
     if named and named_before and not named & named_before:
         # 烟花爆竹呢？ after 危化品有啥要求？ asks the same of another industry, not of both
         earlier = without_industries(earlier, named_before)

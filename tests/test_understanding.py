@@ -778,3 +778,16 @@ def test_heavy_rain_in_everyday_words_finds_the_notices_strong_rainfall(assistan
     # 下大雨 was read as 防汛/暴雨 only, and the notices write 强降雨: "加强防汛抗旱准备" led, not the evacuation
     answer = assistant.ask("下大雨山体滑坡前村里咋转移人？")
     assert "遇强降雨坚决果断撤避转移" in answer.lead
+
+
+def test_a_short_question_naming_its_own_industry_leans_on_no_earlier_turn(assistant) -> None:
+    # after turns about 应急局's and 住建局's tasks, 燃气有啥要求 was searched with them and quoted 应急物资储备
+    history = ["大同应急局今年负责哪些工作？", "那住建局呢？"]
+    answer = assistant.ask("我们县今年燃气有啥要求", history=history)
+    assert cited(answer)[0].startswith("沁水县-2025/") and "燃气" in answer.citations[0].quote
+    # 那消防呢？ after 自建房 asks about 消防 (自建房 is 建筑施工's), and 谁负责？ then follows it
+    history = ["2024年省里对自建房有啥要求？"]
+    answer = assistant.ask("那消防呢？", history=history)
+    assert cited(answer)[0] == "山西省-2024/三.十七"
+    answer = assistant.ask("谁负责？", history=[*history, "那消防呢？"])
+    assert "消防领域专项整治" in answer.lead
