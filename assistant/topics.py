@@ -29,16 +29,14 @@ _ASPECTS = frozenset({"应急救援", "隐患排查治理", "责任体系"})
 
 def topic_of(text: str) -> str:
     """The topic whose words the text uses most; GENERAL when it uses none."""
-    counts = {topic: sum(text.count(word) for word in words) for topic, words in TOPICS.items()}
+    counts = _counts(text)
     best = max(counts, key=lambda topic: counts[topic])
     return best if counts[best] else GENERAL
 
 
 def industries_named(text: str) -> frozenset[str]:
     """The industries (not the ways of working) whose words the text uses."""
-    return frozenset(
-        topic for topic, words in TOPICS.items() if topic not in _ASPECTS and any(word in text for word in words)
-    )
+    return frozenset(topic for topic, count in _counts(text).items() if count and topic not in _ASPECTS)
 
 
 def without_industries(text: str, industries: frozenset[str]) -> str:
@@ -47,3 +45,13 @@ def without_industries(text: str, industries: frozenset[str]) -> str:
     for word in words:
         text = text.replace(word, "")
     return text
+
+
+def _counts(text: str) -> dict[str, int]:
+    """How often the text uses each topic's words. Longer words are counted first and blotted out, so that
+    非煤矿山 is no 煤矿 and 城镇燃气 counts once."""
+    counts = dict.fromkeys(TOPICS, 0)
+    for word, topic in sorted(((w, t) for t, words in TOPICS.items() for w in words), key=lambda p: -len(p[0])):
+        counts[topic] += text.count(word)
+        text = text.replace(word, "\0")
+    return counts

@@ -523,3 +523,16 @@ def test_a_paper_asks_for_the_same_fact_once(maker, corpus) -> None:
                 title.group(1)[i : i + 2] for i in range(len(title.group(1)) - 1)
             }
             assert all(any(pair in other for other in wrong) for pair in pairs), item.stem
+
+
+def test_a_case_happens_at_an_inspection_of_its_own_topic(maker) -> None:
+    # every case was found "在安全检查中"; a 尾矿库 breach was tagged 煤矿 (非煤矿山 holds 煤矿)
+    from assistant.topics import topic_of
+
+    assert topic_of("三等以上尾矿库及配套选矿厂，非煤矿山") == "非煤矿山"
+    cases = maker.make(count=12, seed=5, types=[QuizType.CASE])
+    occasions = {re.search(r"某乡镇在(.+?)中发现", item.stem).group(1) for item in cases}
+    assert len(occasions) >= 4
+    for item in cases:
+        if "尾矿库" in item.stem:
+            assert "非煤矿山安全检查" in item.stem
