@@ -791,3 +791,11 @@ def test_a_short_question_naming_its_own_industry_leans_on_no_earlier_turn(assis
     assert cited(answer)[0] == "山西省-2024/三.十七"
     answer = assistant.ask("谁负责？", history=[*history, "那消防呢？"])
     assert "消防领域专项整治" in answer.lead
+
+
+def test_weihuapin_is_the_notices_dangerous_chemicals(assistant) -> None:
+    # 危化品 is how everyone says 危险化学品; without the rewrite 忻州危化品有啥要求 was refused
+    answer = assistant.ask("忻州危化品有啥要求？")
+    assert not answer.refused and "危险化学品" in answer.citations[0].quote
+    answer = assistant.ask("危化品呢？", history=["忻州对尾矿库有啥要求？"])
+    assert not answer.refused and "危险化学品" in answer.citations[0].quote
