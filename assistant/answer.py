@@ -582,7 +582,7 @@ def responsibility_of(clause: Clause, sentence: str, weights_text: str, parent: 
 # 现场警示会谁来组织开: a sentence inside a task may name its own doer (…的, 市级行业领域安全监管部门要会同属地政府组织召开
 # 现场警示会), which answers better than the note that closes the task as a whole
 _OWN_AGENT = re.compile(
-    r"(?:^|[，,；;：:])\s*((?:由)?[\u4e00-\u9fff（）()、]{2,24}?(?:部门|政府|管委会|局|厅|委|办|总队|支队|大队|中心)"
+    r"(?:^|[，,；;：:])\s*((?:由)?([\u4e00-\u9fff（）()、]{2,24}?(?:部门|政府|管委会|局|厅|委|办|总队|支队|大队|中心))"
     r"(?:要|负责|牵头|会同|组织|应当|统筹)[^，,；;。]*)"
 )
 _ANY_AGENT = frozenset({"各级各部门", "各部门", "有关部门", "相关部门", "各级政府", "各级党委政府", "各有关部门"})
@@ -591,14 +591,10 @@ _ANY_AGENT = frozenset({"各级各部门", "各部门", "有关部门", "相关�
 def own_agent(clause: Clause, sentence: str) -> str | None:
     """The fragment of `sentence` where a named unit does the task, when the sentence is not the clause's first (the
     task a closing note covers); None for 各级各部门要… (a note names the units better)."""
-    first = (split_sentences(clause.text) or [""])[0].strip()
-    if not sentence.strip() or sentence.strip() == first or clause.text.strip().startswith(sentence.strip()):
+    if not sentence.strip() or clause.text.strip().startswith(sentence.strip()):
         return None
     match = _OWN_AGENT.search(sentence)
-    if match is None:
-        return None
-    agent = re.split(r"要|负责|牵头|会同|组织|应当|统筹", match.group(1), maxsplit=1)[0].removeprefix("由")
-    return None if agent in _ANY_AGENT else _plain(match.group(1))
+    return None if match is None or match.group(2) in _ANY_AGENT else _plain(match.group(1))
 
 
 def _overlap(task: str, question: str, sentence: str) -> float:

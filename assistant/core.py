@@ -444,12 +444,11 @@ class Assistant:
             return f"{where}对“{pick.clause.heading}”没有写明责任单位，原文规定如下。"
         quote = pick.sentence
         doer = own_agent(pick.clause, pick.sentence) if unit.origin == "inline" else None
-        if doer is not None:
-            citations.append(citation_for(1, pick, pick.sentence, units=unit.units))
-            return f"{where}规定：{doer}（本项工作的责任单位：{unit.units}）。"
-        if unit.origin == "inline":
+        if unit.origin == "inline" and doer is None:
             quote = units_sentence(pick.clause, unit) or pick.sentence
         citations.append(citation_for(1, pick, quote, units=unit.units))
+        if doer is not None:
+            return f"{where}规定：{doer}（本项工作的责任单位：{unit.units}）。"
         source = ""
         task = pick.clause.heading
         if unit.origin == "table" and unit.units in pick.clause.text:

@@ -373,7 +373,7 @@ class QuizMaker:
                 clause_id=clause.clause_id, notice=notice, path=clause.path_label, **{"tags": tags, **fields}
             )
 
-        prefix = f"根据{_short_issuer(notice)}{notice.year}年通知："
+        prefix = _according_to(notice)
         if quiz_type is QuizType.SHORT:
             return self._short(clause, notice, where, make, focus)
         if quiz_type is QuizType.CASE:
@@ -432,9 +432,9 @@ class QuizMaker:
             }
             if quiz_type in (QuizType.BLANK, QuizType.SINGLE) and _label_gives_away(shown, answer):
                 continue
-            prefix = _framed(notice, clause.heading, shown, (answer, *wrong[:3]))
+            framed = _framed(notice, clause.heading, shown, (answer, *wrong[:3]))
             if quiz_type is QuizType.BLANK and len(shown) - len(answer) >= 12 and self._whole_words(shown, answer):
-                return make(**common, stem=prefix + shown.replace(answer, "____", 1), options=None, answer=answer)
+                return make(**common, stem=framed + shown.replace(answer, "____", 1), options=None, answer=answer)
             if quiz_type is QuizType.SINGLE and fact.kind is FactKind.TERM:
                 # a wrong option alike to the key or to what the stem already lists beside it (地震灾害 where the stem
                 # lists 地震, 森林防火 beside 森林草原火灾) makes the item arguable
@@ -446,13 +446,13 @@ class QuizMaker:
                 options = dict(zip(LETTERS, options_list, strict=False))
                 letter = next(k for k, v in options.items() if v == answer)
                 return make(
-                    **common, stem=prefix + shown.replace(answer, "（　　）", 1), options=options, answer=letter
+                    **common, stem=framed + shown.replace(answer, "（　　）", 1), options=options, answer=letter
                 )
             if quiz_type is QuizType.JUDGE:
                 truth = not wrong or rng.random() < 0.5
                 statement = shown if truth else shown.replace(answer, wrong[0], 1)
                 return make(
-                    **common, stem=f"判断：{prefix}{statement}。", options=None, answer=truth, source_span=shown
+                    **common, stem=f"判断：{framed}{statement}。", options=None, answer=truth, source_span=shown
                 )
         return None
 
@@ -987,17 +987,23 @@ def _framed(notice: Notice, heading: str, shown: str, options: Sequence[str]) ->
     from a clause often has no subject (每月至少召开一次会议…): the title says whose task it is. Left out where the
     title would name an option or repeats the statement."""
     title = tidy(heading).rstrip("。；")
-    plain = f"根据{_short_issuer(notice)}{notice.year}年通知："
+    plain = _according_to(notice)
     if not 2 <= len(title) <= 16 or title == "导语" or re.search(r"…|：|:", title) or title in shown:
         return plain
     if any(option and (option in title or title in option) for option in options):
         return plain
     # “燃气领域专项整治” above 强化（　　）企业运行安全: a word the title shares with the key alone points at it
-    answer, *wrong = [normalize(option) for option in options] or [""]
+    answer, *wrong = [normalize(option) for option in options]
     shared = {answer[i : i + 2] for i in range(len(answer) - 1)} & {title[i : i + 2] for i in range(len(title) - 1)}
     if any(not any(pair in other for other in wrong) for pair in shared):
         return plain
-    return f"根据{_short_issuer(notice)}{notice.year}年通知关于“{title}”的要求："
+    return _according_to(notice, title)
+
+
+def _according_to(notice: Notice, title: str = "") -> str:
+    """根据山西省2020年通知： or, with the clause's title, 根据山西省2020年通知关于“压实部门监管责任”的要求："""
+    about = f"关于“{title}”的要求" if title else ""
+    return f"根据{_short_issuer(notice)}{notice.year}年通知{about}："
 
 
 def _label_gives_away(shown: str, answer: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -391,11 +391,7 @@ def _names_the_year(question: str, hits: Sequence[Hit]) -> bool:
 def _names_document(hits: Sequence[Hit], topic: frozenset[str]) -> bool:
     """Whether a sentence of the best clauses names a document about what the question is about (自建房…必须依法办理
     审批手续); a long clause's 持证上岗 about something else does not answer 塔吊要考啥证."""
-    return any(
-        names_document(sentence) and (not topic or any(word in sentence for word in topic))
-        for hit in hits[:3]
-        for sentence in re.split(r"[。！？；;]", normalize(hit.clause.text))
-    )
+    return any(names_document(sentence) for sentence in _sentences_about(hits, topic))
 
 
 def _names_a_place(text: str) -> bool:
@@ -416,10 +412,16 @@ def _missing_figure(
     spellings = counted_spellings(question, synonyms)
     return not any(
         any(states_count(fragment, unit, spellings) for fragment in re.split(r"[，,；;]", sentence))
-        and (not topic or any(word in sentence for word in topic))
-        for hit in hits[:3]
-        for sentence in re.split(r"[。！？；;]", normalize(hit.clause.text))
+        for sentence in _sentences_about(hits, topic)
     )
+
+
+def _sentences_about(hits: Sequence[Hit], topic: frozenset[str]) -> Iterator[str]:
+    """The sentences of the best clauses (normalized) that name a word of `topic`; all of them when it is empty."""
+    for hit in hits[:3]:
+        for sentence in re.split(r"[。！？；;]", normalize(hit.clause.text)):
+            if not topic or any(word in sentence for word in topic):
+                yield sentence
 
 
 def _signals(hits: Sequence[Hit], eligible_dense: np.ndarray, novel: float) -> Signals:

@@ -25,6 +25,8 @@ GENERAL = "综合监管"
 # Topics that are a way of working in any industry, not an industry: 多久检查一次？ after a question about
 # 燃气 still asks about 燃气
 _ASPECTS = frozenset({"应急救援", "隐患排查治理", "责任体系"})
+# every topic word with its topic, longest first (see `_counts`)
+_WORDS = sorted(((word, topic) for topic, words in TOPICS.items() for word in words), key=lambda pair: -len(pair[0]))
 
 
 def topic_of(text: str) -> str:
@@ -51,7 +53,7 @@ def _counts(text: str) -> dict[str, int]:
     """How often the text uses each topic's words. Longer words are counted first and blotted out, so that
     非煤矿山 is no 煤矿 and 城镇燃气 counts once."""
     counts = dict.fromkeys(TOPICS, 0)
-    for word, topic in sorted(((w, t) for t, words in TOPICS.items() for w in words), key=lambda p: -len(p[0])):
+    for word, topic in _WORDS:
         counts[topic] += text.count(word)
         text = text.replace(word, "\0")
     return counts
