@@ -377,7 +377,7 @@ class QuizMaker:
         if quiz_type is QuizType.SHORT:
             return self._short(clause, notice, where, make, focus)
         if quiz_type is QuizType.CASE:
-            return self._case(clause, notice, where, make, focus)
+            return self._case(clause, notice, where, make, focus, rng)
         if quiz_type is QuizType.MULTI:
             # who is responsible is as testable as what is listed: mix both kinds where a clause names its units
             first, second = self._units_multi, self._multi
@@ -794,74 +794,160 @@ class QuizMaker:
             key=(heading,),
         )
 
-    def _case(self, clause, notice, where, make, focus) -> QuizItem | None:
+    def _case(self, clause, notice, where, make, focus, rng: random.Random | None = None) -> QuizItem | None:
+        """A township case from one of the clause's breaches (drawn by `rng` where the clause holds several, so
+        papers of other seeds ask other cases), or None."""
         if focus and not _mentions(clause.text, focus):
             return None
         # a task after the previous task's note ((省住建厅…负责）企业要…) is read without the note
         sentences = [without_leading_note(s) for s in sentences_of(clause.text, clause.heading)]
-        for index, sentence in enumerate(sentences):
-            if is_heading_only(sentence, clause) or len(normalize(sentence)) > 150:
-                continue
-            if focus and not _mentions(sentence, focus) and not _mentions(clause.heading, focus):
-                continue  # a 燃气 paper's case is about 燃气, not another sentence of a clause that names it once
-            match = _PROHIBITION.search(sentence)
-            obligation = (
-                None if match else (_OBLIGATION.search(sentence) or _DUTY.search(sentence) or _URGED.search(sentence))
-            )
-            found = match or obligation
-            if found is None or not _a_breach(sentence, found):
-                continue
-            subject = re.sub(r"^(?:要|并|同时|坚决|对|凡)", "", tidy(found.group(1)))
-            if match:
-                situation = (subject + tidy(match.group(2))).strip("，、")
-            else:
-                situation = f"{subject or '有单位'}未{tidy(found.group(2))}".strip("，、")
-                if found.group(2).startswith(("是", "为", "作为", "由")):
-                    continue
-            # a slogan's quotes inside the stem's own quotes read as a second quotation: its words are enough
-            situation = situation.replace("“", "").replace("”", "")
-            if re.search(r"[《》]", situation) or len(situation) < 4:
-                continue
-            others = [
-                s
-                for n, s in enumerate(sentences)
-                if n != index
-                and _ACTION.search(s)
-                and 10 <= len(normalize(s)) <= 120
-                and not is_note(s)
-                and not is_heading_only(s, clause)
-            ]
-            # what the township must then see to: the clause's requirements about the same matter (the breach's
-            # own words, not the words every requirement uses), not whatever the clause says next (中小学安全教育
-            # after 培训考核不合格人员上岗; 危险路段 after 瓦斯抽采 in a clause that runs through every industry)
-            others = [other for other in others if self._related(other, found.group(2))]
+        candidates = [
+            built
+            for index, sentence in enumerate(sentences)
+            if (built := self._breach_case(clause, notice, where, make, focus, sentences, index)) is not None
+        ]
+        if not candidates:
+            return None
+        return rng.choice(candidates) if rng is not None else candidates[0]
+
+    def _breach_case(self, clause, notice, where, make, focus, sentences, index) -> QuizItem | None:
+        sentence = sentences[index]
+        if is_heading_only(sentence, clause) or len(normalize(sentence)) > 150:
+            return None
+        if focus and not _mentions(sentence, focus) and not _mentions(clause.heading, focus):
+            return None  # a 燃气 paper's case is about 燃气, not another sentence of a clause that names it once
+        match = _PROHIBITION.search(sentence)
+        obligation = (
+            None if match else (_OBLIGATION.search(sentence) or _DUTY.search(sentence) or _URGED.search(sentence))
+        )
+        found = match or obligation
+        if found is None or not _a_breach(sentence, found):
+            return None
+        subject = re.sub(r"^(?:要|并|同时|坚决|对|凡)", "", tidy(found.group(1)))
+        if (
+            re.search(r"负责人$", subject)
+            and not re.search(r"企业|单位|经营", subject + sentence[: found.start()])
+            and re.search(r"政府|部门", clause.heading + _before(clause.text, sentence, 80) + sentence)
+        ):
+            return None  # 其他负责人要抓好分管行业领域的安全生产工作: a government's leaders, not an inspected unit's
+        doer = ""
+        if match:
+            # 非煤矿山和尾矿库要…，严禁超能力、超定员组织生产: who is forbidden opens the sentence
+            doer = "" if subject.strip() else _sentence_doer(sentence[: found.start()])
+            situation = (f"某{doer}" if doer else "") + (subject + tidy(match.group(2))).strip("，、")
+        else:
+            situation = f"{subject or '有单位'}未{tidy(found.group(2))}".strip("，、")
+            if found.group(2).startswith(("是", "为", "作为", "由")):
+                return None
+        # a slogan's quotes inside the stem's own quotes read as a second quotation: its words are enough
+        situation = situation.replace("“", "").replace("”", "")
+        if re.search(r"[《》]", situation) or len(situation) < 4:
+            return None
+        others = [
+            s
+            for n, s in enumerate(sentences)
+            if n != index
+            and _ACTION.search(s)
+            and 10 <= len(normalize(s)) <= 120
+            and not is_note(s)
+            and not is_heading_only(s, clause)
+            and not s.lstrip().startswith("其他")  # 其他高危行业企业要…: another's duty, no measure for this one
+        ]
+        # what the township must then see to: the clause's requirements about the same matter (the breach's
+        # own words, not the words every requirement uses), not whatever the clause says next (中小学安全教育
+        # after 培训考核不合格人员上岗; 危险路段 after 瓦斯抽采 in a clause that runs through every industry)
+        others = [other for other in others if self._related(other, found.group(2))]
+        breached = sentence
+        if not others:
+            # else the measures its own sentence names beside the breach (完善地下矿山机械通风系统，合理控制下井人数，
+            # 严禁超能力、超定员组织生产): the sentence is cut at its commas, the breach's part the rule broken; only
+            # where the one in breach is named as a kind a township inspects (not 有单位, 完成责任目标的单位, 一把手)
+            if not _names_inspected(subject.strip() or doer):
+                return None
+            breached, others = _beside_the_breach(sentence, found)
             if not others:
-                continue
-            chosen = [sentence, *others[:2]]
-            marks = [4, 3, 3] if len(chosen) == 3 else [6, 4]
-            points = (
-                Point(text=f"该做法违反通知要求：{tidy(strip_marker(sentence))}", quote=sentence, marks=marks[0]),
-                *(
-                    Point(text=f"应当落实：{tidy(strip_marker(s))}", quote=s, marks=mark)
-                    for s, mark in zip(chosen[1:], marks[1:], strict=True)
-                ),
-            )
-            stem = (
-                f"案例分析：某乡镇在{_OCCASION.get(topic_of_text(sentence), '安全检查')}中发现，辖区内存在“{situation}”的情况。"
-                f"请根据{_short_issuer(notice)}{notice.year}年通知，指出这种做法是否允许、依据哪一项要求，"
-                "乡镇应当督促落实哪些措施。"
-            )
-            return make(
-                type=QuizType.CASE,
-                stem=stem,
-                options=None,
-                answer="\n".join(f"{n}. {p.text}（{p.marks}分）" for n, p in enumerate(points, 1)),
-                explanation=f"依据：{where}",
-                quote=_span_of(clause.text, chosen),
-                points=points,
-                key=(situation,),
-            )
-        return None
+                return None
+        chosen = [breached, *others[:2]]
+        marks = [4, 3, 3] if len(chosen) == 3 else [6, 4]
+        points = (
+            Point(text=f"该做法违反通知要求：{tidy(strip_marker(breached))}", quote=breached, marks=marks[0]),
+            *(
+                Point(text=f"应当落实：{tidy(strip_marker(s))}", quote=s, marks=mark)
+                for s, mark in zip(chosen[1:], marks[1:], strict=True)
+            ),
+        )
+        stem = (
+            f"案例分析：某乡镇在{_OCCASION.get(topic_of_text(sentence), '安全检查')}中发现，辖区内存在“{situation}”的情况。"
+            f"请根据{_short_issuer(notice)}{notice.year}年通知，指出这种做法是否允许、依据哪一项要求，"
+            "乡镇应当督促落实哪些措施。"
+        )
+        return make(
+            type=QuizType.CASE,
+            stem=stem,
+            options=None,
+            answer="\n".join(f"{n}. {p.text}（{p.marks}分）" for n, p in enumerate(points, 1)),
+            explanation=f"依据：{where}",
+            quote=_span_of(clause.text, chosen),
+            points=points,
+            key=(situation,),
+        )
+
+
+# who opens a sentence whose prohibition has no subject of its own: a kind a township inspects, before its 要
+_OPENING_DOER = re.compile(r"^([^，。；：,;:（）()“”]{2,10}?)(?:要|必须|应当|须)")
+_INSPECTED_KIND = re.compile(
+    r"(?:企业|单位|经营者|场所|学校|医院|煤矿|矿山|尾矿库|工地|客车|货车|车辆|自建房|厂|店|站)$"
+)
+
+
+def _before(text: str, part: str, chars: int) -> str:
+    """Up to `chars` characters of `text` before `part` (what a sentence cut at ；continues)."""
+    at = text.find(part)
+    return text[max(0, at - chars) : at] if at > 0 else ""
+
+
+def _names_inspected(subject: str) -> bool:
+    """Whether `subject` names a kind of unit or person a township inspects, plainly (企业, 生产煤矿, 特种作业人员), not
+    by what it did (完成责任目标的单位) or through a verb (深入企业)."""
+    return bool(_INSPECTED_KIND.search(subject) or re.search(r"(?:人员|负责人)$", subject)) and not (
+        "的" in subject or subject.startswith(("深入", "完成", "推动", "督促", "指导"))
+    )
+
+
+def _sentence_doer(opening: str) -> str:
+    """The first inspected kind the sentence opens with (非煤矿山和尾矿库要… → 非煤矿山), or ''."""
+    found = _OPENING_DOER.match(opening.strip())
+    if found is None or _NOT_INSPECTED.search(found.group(1)):
+        return ""
+    first = re.split(r"[和及与、]", found.group(1))[0]
+    return first if _INSPECTED_KIND.search(first) else ""
+
+
+def _beside_the_breach(sentence: str, found: re.Match) -> tuple[str, list[str]]:
+    """The comma-separated part of `sentence` holding the breach, and the parts beside it that require something
+    (nearest first; parts of 6 characters or more): the measures one sentence lists around its prohibition."""
+    parts, start = [], 0
+    for piece in re.split(r"(?<=[，；,;])", sentence):
+        parts.append((start, piece))
+        start += len(piece)
+    breach = next(n for n, (begin, piece) in enumerate(parts) if begin <= found.start(2) < begin + len(piece))
+    own = parts[breach][1].rstrip("，；,;。")
+    beside = [
+        piece.rstrip("，；,;。")
+        for n, (begin, piece) in sorted(enumerate(parts), key=lambda pair: abs(pair[0] - breach))
+        if n != breach
+    ]
+    measures = [piece for piece in beside if len(normalize(piece)) >= 6 and _ACTION_PART.search(piece)]
+    return own, measures
+
+
+# a part of a sentence that asks something done (完善…系统, 合理控制…人数), not a case or a goal (对重大事故隐患)
+# a part of a sentence that asks something done (完善…系统, 合理控制…人数), not a case or a goal (对重大事故隐患),
+# nor another's duty (其他高危行业企业要达到三级及以上标准 is no measure for a 生产煤矿 below 二级)
+_ACTION_PART = re.compile(
+    r"^(?:要|并|同时)?(?:完善|控制|合理|加强|建立|健全|开展|落实|严格|实行|执行|配备|安装|设置|制定|组织|督促|定期|及时|"
+    r"坚决|依法|确保|强化|规范|推行|推进|做好|挂牌|责令|严肃|加大|提高|监管部门)"
+)
 
 
 # a requirement shares at least this many character pairs with the breach to be a point of the same case
@@ -910,6 +996,7 @@ def _bigrams(value: str) -> set[str]:
 # who a township inspection finds in breach: a unit or person it oversees, not a government body (各部门各单位要充分
 # 利用新媒体), and a breach of a duty to act, not of a frame of mind (未始终坚持安全发展理念)
 _NOT_INSPECTED = re.compile(r"部门|政府|党委|各地|各级|机关|委员会|安委会|安委办|新闻|媒体|^[省市县]|有关单位")
+_TALLY = re.compile(r"\d+\s*(?:家|座|个|所|处|户|台|条|辆)")
 _STATE_OF_MIND = re.compile(r"理念|意识|重要性|精神|观念|认识|导向")
 _PREPOSITION = re.compile(r"(?:根据|按照|结合|围绕|通过|依照|对照|针对|以|在|对|把|将|从)")
 
@@ -928,6 +1015,8 @@ def _a_breach(sentence: str, found: re.Match) -> bool:
         return False
     if _NOT_INSPECTED.search(subject) or _STATE_OF_MIND.search(duty) or _PREPOSITION.match(duty):
         return False
+    if _TALLY.search(subject):
+        return False  # 推动2家工业气体充装企业完成…: a county's target counted over its units, not one unit's duty
     before = sentence[: found.start()].rstrip()
     return not (not subject.strip() and re.search(r"的[，,]$", before))
 

@@ -9,7 +9,17 @@ import re
 import pytest
 
 from assistant.export import BANK_COLUMNS, paper_order, to_json, write_docx, write_xlsx
-from assistant.quiz import Difficulty, QuizError, QuizMaker, QuizType, check_item, judge_statement, quiz_checks
+from assistant.quiz import (
+    Difficulty,
+    QuizError,
+    QuizMaker,
+    QuizType,
+    check_item,
+    judge_statement,
+    quiz_checks,
+    sentences_of,
+    without_leading_note,
+)
 from index.normalize import normalize
 
 
@@ -536,3 +546,29 @@ def test_a_case_happens_at_an_inspection_of_its_own_topic(maker) -> None:
     for item in cases:
         if "尾矿库" in item.stem:
             assert "非煤矿山安全检查" in item.stem
+
+
+def test_a_case_names_who_breaks_a_prohibition_and_the_measures_of_its_own_sentence(maker, corpus) -> None:
+    # 非煤矿山和尾矿库要…，完善地下矿山机械通风系统，合理控制下井人数，严禁超能力、超定员组织生产: the clause has no
+    # other sentence on the matter, so the case was dropped; its own sentence names who and what must be done
+    clause = corpus.clause("山西省-2010/七")
+    sentences = [without_leading_note(s) for s in sentences_of(clause.text, clause.heading)]
+    cases = [
+        case
+        for index in range(len(sentences))
+        if (case := maker._breach_case(clause, corpus.notice(clause.notice_id), "", dict, (), sentences, index))
+    ]
+    mine = next(case for case in cases if "超定员" in case["key"][0])
+    assert mine["key"][0] == "某非煤矿山超能力、超定员组织生产"
+    measures = [point.quote for point in mine["points"][1:]]
+    assert "合理控制下井人数" in measures and all(quote in clause.text for quote in measures)
+
+
+def test_no_case_from_a_target_counted_over_units_or_from_a_governments_leaders(maker) -> None:
+    # 推动2家工业气体充装企业完成三级标准化创建: the county's tally, not a unit a township finds in breach;
+    # 其他负责人要抓好分管行业领域的安全生产工作 follows 各级人民政府…主要负责人: a government's leaders
+    stems = [item.stem for seed in (1, 2, 3) for item in maker.make(count=30, seed=seed, types=[QuizType.CASE])]
+    assert len(set(stems)) >= 35  # each paper draws among a clause's breaches: papers of other seeds differ
+    for stem in stems:
+        assert not re.search(r"“\d+家", stem), stem
+        assert "其他负责人" not in stem and "分管安全生产的负责人" not in stem, stem
