@@ -650,6 +650,25 @@ class QuizMaker:
         # too few of the kind: the list gives no item, rather than one with 林业 among 灾害
         return self._options_of_kind(of_kind, listed, peers, clause_text, longest, nominal_peers=True)
 
+    def _sectors_among(self, listed: list[str], peers: list[str], clause_text: str, longest: int) -> list[str]:
+        """A list of 行业领域 (消防、城镇燃气、民爆物品) takes other sectors as its wrong options, not what is listed
+        with one of them elsewhere (照明, 通风 beside 消防 among a mine's systems): a sector is what the corpus lists
+        before 等行业领域 / 等重点行业. Other lists keep their peers."""
+        sectors = self._sectors
+        if sum(item in sectors for item in listed) * 2 < len(listed):
+            return peers
+        return self._options_of_kind(sectors.__contains__, listed, peers, clause_text, longest, nominal_peers=False)
+
+    @functools.cached_property
+    def _sectors(self) -> frozenset[str]:
+        found: set[str] = set()
+        for clause in self.corpus.clauses:
+            text = normalize(clause.text)
+            for match in ENUMERATION.finditer(text):
+                if _SECTOR_LIST_END.match(text, match.end()):
+                    found.update(list_items(match.group()))
+        return frozenset(found)
+
     def _last_word(self, text: str) -> str:
         if self.finder.tagged is None:
             return text[-1:]
@@ -663,7 +682,7 @@ class QuizMaker:
         # the kind is named at the end (火灾, 灾害): a character shared elsewhere (以岗位大练兵, 业务大比武) is not it
         common = set(listed[0][-2:]).intersection(*(set(item[-2:]) for item in listed[1:])) - _EVERY_LIST_CHARACTERS
         if not common:
-            return peers
+            return self._sectors_among(listed, peers, clause_text, longest)
         kind = self._options_of_kind(
             lambda text: bool(common & set(text[-2:])), listed, peers, clause_text, longest, nominal_peers=False
         )
@@ -950,6 +969,8 @@ _ACTION_PART = re.compile(
 )
 
 
+# what follows a list of sectors: 消防、城镇燃气、民爆物品等重点行业领域
+_SECTOR_LIST_END = re.compile(r"等(?:重点|其他|高危)?(?:行业|领域)")
 # a requirement shares at least this many character pairs with the breach to be a point of the same case
 _RELATED_BIGRAMS = 3
 # a statement that is only the case a requirement applies to, or its requirement without who or what: it ends in 的
