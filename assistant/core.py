@@ -170,12 +170,21 @@ class Assistant:
         self.claims = ClaimChecker(retriever.tokenizer)
 
     @classmethod
-    def open(cls, settings: Settings, progress=lambda message: None, embeddings=None, chat_model=None) -> Assistant:
-        """Build or load the indexes; `embeddings` and `chat_model` override the configured ones (tests)."""
+    def open(
+        cls,
+        settings: Settings,
+        progress=lambda message: None,
+        embeddings=None,
+        chat_model=None,
+        previous: Assistant | None = None,
+    ) -> Assistant:
+        """Build or load the indexes; `embeddings` and `chat_model` override the configured ones (tests);
+        `previous`, the assistant this process serves now, lends what an update leaves unchanged."""
         from assistant.llm import chat_model_from
 
         chat_model = chat_model if chat_model is not None else chat_model_from(settings)
-        return cls(open_retriever(settings, progress, embeddings), settings, chat_model)
+        retriever = open_retriever(settings, progress, embeddings, previous.retriever if previous else None)
+        return cls(retriever, settings, chat_model)
 
     @property
     def corpus(self):

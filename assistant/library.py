@@ -135,7 +135,9 @@ class Library:
         return copied
 
     def _reload(self, progress) -> None:
-        self.assistant = Assistant.open(self.settings, progress, embeddings=self.embeddings)
+        # the assistant answering now lends its parsed notices and passages: an upload reads back nothing unchanged
+        previous = self.assistant if self.ready else None
+        self.assistant = Assistant.open(self.settings, progress, embeddings=self.embeddings, previous=previous)
 
     def _notices_of(self, file_name: str) -> tuple[str, ...]:
         return tuple(n.notice_id for n in self.corpus.notices if n.source == file_name)

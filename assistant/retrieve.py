@@ -446,12 +446,24 @@ def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
 
 
-def open_retriever(settings: Settings, progress=lambda message: None, embeddings=None) -> Retriever:
-    """Build (incrementally) or load the clause and search indexes of `settings`, and return a `Retriever`."""
-    from index.search import ensure_search_index
+def open_retriever(
+    settings: Settings, progress=lambda message: None, embeddings=None, previous: Retriever | None = None
+) -> Retriever:
+    """Build (incrementally) or load the clause and search indexes of `settings`, and return a `Retriever`.
+    `previous`, the retriever this process serves now (the app's, before an upload or a deletion), lends its
+    parsed notices, passages and tokenizer, so only what changed is read or computed."""
+    from index.search import ensure_search_index, search_index_dir
     from index.store import build
 
-    tokenizer = Tokenizer(settings.vector_cache_dir)
-    corpus = build(settings, progress).corpus
-    index = ensure_search_index(settings, corpus, tokenizer, progress, embeddings)
+    same = previous is not None and (
+        previous.settings.clause_index_dir == settings.clause_index_dir
+        and search_index_dir(previous.settings) == search_index_dir(settings)
+        and previous.settings.vector_cache_dir == settings.vector_cache_dir
+    )
+    held = previous if same else None
+    tokenizer = held.tokenizer if held is not None else Tokenizer(settings.vector_cache_dir)
+    corpus = build(settings, progress, loaded=held.corpus if held is not None else None).corpus
+    index = ensure_search_index(
+        settings, corpus, tokenizer, progress, embeddings, previous=held.index if held is not None else None
+    )
     return Retriever(corpus, index, settings, tokenizer)

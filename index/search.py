@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import shutil
 import tempfile
 from collections import Counter
@@ -23,13 +24,13 @@ from langchain_core.embeddings import Embeddings
 from index.bm25 import Counts, LexicalScores, write_bm25
 from index.embed import CORPUS_STATIC, EmbeddingError, VectorCache, load_embeddings, train_corpus_static
 from index.milvus import MilvusDenseIndex, MilvusError, collection_name, connect
-from index.passages import PASSAGE_CHARS, Passage, clause_passages, is_heading_only
+from index.passages import PASSAGE_CHARS, Passage, clause_passages
 from index.settings import Settings, VectorBackend
 from index.store import Corpus
 from index.tokenize import TokenCache, Tokenizer, lexicon_hash
 
 Progress = Callable[[str], None]
-SEARCH_VERSION = "search-8"  # bump when tokenization or passage code changes what is indexed
+SEARCH_VERSION = "search-9"  # bump when tokenization or passage code changes what is indexed
 
 
 def _faiss():
@@ -119,8 +120,11 @@ class SearchIndex:
         tokenizer: Tokenizer,
         clause_frequencies: dict[str, int] | None = None,
         clause_count: int = 0,
+        corpus_key: str = "",
     ):
         self.passages = passages
+        # the corpus this index was built for: an update in the same process starts from it instead of the files
+        self.corpus_key = corpus_key
         self.bm25 = bm25
         self.dense = dense
         self.tokenizer = tokenizer
@@ -161,23 +165,17 @@ def search_index_dir(settings: Settings) -> Path:
     return settings.corpus_dir / f"search-{hashlib.sha256(shape.encode()).hexdigest()[:12]}"
 
 
-def _fingerprint(clause) -> bytes:
-    """What a clause contributes to the keys of its notice and its corpus: its id, text and headings."""
-    return f"{clause.clause_id}\x00{clause.text}\x00{'/'.join(clause.headings)}\x01".encode()
-
-
 def corpus_key(corpus: Corpus) -> str:
+    """What the search index of `corpus` is built from: its notices, in order, with their keys."""
     digest = hashlib.sha256()
-    for clause in corpus.clauses:
-        digest.update(_fingerprint(clause))
+    for notice_id, notice_key in corpus.notice_keys.items():
+        digest.update(f"{notice_id}\x00{notice_key}\x01".encode())
     return digest.hexdigest()[:16]
 
 
 def retrievable(corpus: Corpus) -> list:
-    """Clauses worth retrieving: everything but bare section titles. A title heads sub-clauses; a short clause
-    with none is a requirement of one sentence (第四条 乡镇政府应当配备不少于2名专职安全生产监管人员。)."""
-    parents = {clause.parent_id for clause in corpus.clauses if clause.parent_id}
-    return [clause for clause in corpus.clauses if not (is_heading_only(clause) and clause.clause_id in parents)]
+    """Clauses worth retrieving (`Corpus.retrievable`)."""
+    return list(corpus.retrievable)
 
 
 def ensure_search_index(
@@ -186,11 +184,13 @@ def ensure_search_index(
     tokenizer: Tokenizer,
     progress: Progress = lambda message: None,
     embeddings: Embeddings | None = None,
+    previous: SearchIndex | None = None,
 ) -> SearchIndex:
     """Load the search index for `corpus`, building it first when missing or stale.
 
     `embeddings` replaces the configured model (tests pass a small deterministic one);
-    `settings.embedding_model` should then name it, since it names the index folder.
+    `settings.embedding_model` should then name it, since it names the index folder. `previous`, the index this
+    process serves now, spares an update reading the passage list back from disk.
     """
     root = search_index_dir(settings)
     key = corpus_key(corpus)
@@ -200,13 +200,14 @@ def ensure_search_index(
     except (OSError, json.JSONDecodeError):
         meta = {}
     if meta.get("corpus_key") != key:
-        updated = _update(settings, corpus, tokenizer, root, key, meta, progress, embeddings)
+        held = previous if previous is not None and previous.corpus_key == meta.get("corpus_key") else None
+        updated = _update(settings, corpus, tokenizer, root, key, meta, progress, embeddings, held)
         if updated is not None:
             return updated
         _build(settings, corpus, tokenizer, root, key, progress, embeddings, meta.get("corpus_key"))
     try:
         return _load(settings, root, tokenizer, embeddings, key)
-    except (OSError, ValueError, KeyError, RuntimeError, TypeError) as error:
+    except (OSError, ValueError, KeyError, RuntimeError, TypeError, EOFError) as error:
         # a damaged index file (a killed build, a full disk): rebuild once rather than answer from it
         if isinstance(error, EmbeddingError | MilvusError):
             raise  # a missing model or an unreachable Milvus is not damage a rebuild would repair
@@ -272,7 +273,7 @@ def _build(
         progress(f"检索索引：{len(clauses)} 个条款的词频…")
         frequencies: Counter[str] = Counter()
         words = cache.tokens([clause_search_text(clause) for clause in clauses], tokenizer)
-        notice_keys = _notice_keys(corpus, clauses)
+        notice_keys = corpus.notice_keys
         by_notice: dict[str, Counter[str]] = {notice_id: Counter() for notice_id in notice_keys}
         for clause, tokens in zip(clauses, words, strict=True):
             by_notice[clause.notice_id].update(set(tokens))
@@ -288,16 +289,13 @@ def _build(
     progress(f"检索索引完成 → {root}")
 
 
-def _notice_keys(corpus: Corpus, clauses: Sequence) -> dict[str, str]:
-    """A key per notice of `corpus` over its retrievable `clauses`: what it adds to the index."""
-    digests = {notice.notice_id: hashlib.sha256(notice.notice_id.encode()) for notice in corpus.notices}
-    for clause in clauses:
-        digests[clause.notice_id].update(_fingerprint(clause))
-    return {notice_id: digest.hexdigest()[:16] for notice_id, digest in digests.items()}
-
-
 def _read_passages(root: Path) -> list[Passage]:
-    return [Passage(*row) for row in json.loads((root / "passages.json").read_text(encoding="utf-8"))]
+    # marshal, not JSON: a library's hundred thousand passages load in a tenth of the time; it holds plain data
+    # only, and a damaged file raises (ValueError, EOFError, TypeError) and is rebuilt
+    rows = marshal.loads((root / "passages.marshal").read_bytes())
+    if not isinstance(rows, list):
+        raise ValueError("passage list damaged")
+    return list(map(Passage._make, rows))
 
 
 def _write_notice_words(root: Path, notice_key: str, counted: Counter[str]) -> None:
@@ -319,7 +317,7 @@ def _write_state(
     (folder / "clause_frequencies.json").write_text(
         json.dumps({"clauses": clause_count, "frequencies": frequencies}, ensure_ascii=False), encoding="utf-8"
     )
-    (folder / "passages.json").write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
+    (folder / "passages.marshal").write_bytes(marshal.dumps([tuple(passage) for passage in passages]))
     meta = {"corpus_key": key, "model": settings.embedding_model, "passages": len(passages), "notices": notice_keys}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -333,12 +331,14 @@ def _update(
     meta: dict,
     progress: Progress,
     embeddings: Embeddings | None,
+    held: SearchIndex | None = None,
 ) -> SearchIndex | None:
     """Bring the index in `root` up to `corpus` by notices: take out the passages of the notices removed or
     changed, add those of the notices new or changed, and update the BM25 counts and word frequencies from the
     notices' own (nothing else is tokenized or encoded again), and return it loaded. None, with nothing
     changed, when a full build is due: no index yet, a large change, a model trained on the whole corpus, vectors
-    in Milvus, a missing or damaged file."""
+    in Milvus, a missing or damaged file. `held`, the index in `root` as this process loaded it, gives the passage
+    list without reading it."""
     previous = meta.get("notices")
     if (
         not isinstance(previous, dict)
@@ -347,13 +347,13 @@ def _update(
     ):
         return None
     clauses = retrievable(corpus)
-    notice_keys = _notice_keys(corpus, clauses)
+    notice_keys = corpus.notice_keys
     removed = {notice_id for notice_id, notice_key in previous.items() if notice_keys.get(notice_id) != notice_key}
     added = {notice_id for notice_id, notice_key in notice_keys.items() if previous.get(notice_id) != notice_key}
     if (not removed and not added) or len(removed) + len(added) > max(4, len(notice_keys) // 4):
         return None
     try:
-        passages = _read_passages(root)
+        passages = list(held.passages) if held is not None else _read_passages(root)
         counts = Counts.load(root / "bm25")
         counted = json.loads((root / "clause_frequencies.json").read_text(encoding="utf-8"))
         frequencies: Counter[str] = Counter(counted["frequencies"])
@@ -367,7 +367,7 @@ def _update(
             dense = _faiss().read_index(str(root / "vectors.faiss"))
             if dense.ntotal != len(passages):
                 return None
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError) as error:
         if isinstance(error, EmbeddingError):
             raise
         return None  # missing or damaged files: build afresh
@@ -409,7 +409,7 @@ def _update(
         shutil.rmtree(staging, ignore_errors=True)
     progress(f"检索索引完成 → {root}")
     dense_index = DenseIndex(embeddings, dense, passages) if dense is not None and embeddings is not None else None
-    return SearchIndex(passages, bm25, dense_index, tokenizer, dict(frequencies), len(clauses))
+    return SearchIndex(passages, bm25, dense_index, tokenizer, dict(frequencies), len(clauses), key)
 
 
 def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None, key: str) -> SearchIndex:
@@ -430,7 +430,7 @@ def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embe
         )
     elif embeddings is not None:
         dense = DenseIndex(embeddings, _faiss().read_index(str(root / "vectors.faiss")), passages)
-    return SearchIndex(passages, bm25, dense, tokenizer, counted["frequencies"], counted["clauses"])
+    return SearchIndex(passages, bm25, dense, tokenizer, counted["frequencies"], counted["clauses"], key)
 
 
 def _milvus_client(settings: Settings):

@@ -139,3 +139,20 @@ def test_updated_counts_equal_counts_of_the_new_passage_list() -> None:
             }
 
         assert postings(got) == postings(expected)
+
+
+def test_an_update_in_the_same_process_starts_from_what_it_serves(tmp_path: Path, library: Path) -> None:
+    # the app's upload: the assistant answering until now lends its parsed notices and its passage list, so
+    # nothing unchanged is read back from disk (at 100× that reading was most of an upload's seconds)
+    settings = _settings(tmp_path / "live", library)
+    first, _ = _open(settings)
+    (search_index_dir(settings) / "passages.marshal").unlink()  # only the served index holds the passages now
+    shutil.copy(bundled_notices_dir() / QINSHUI, library / QINSHUI)
+    said: list[str] = []
+    added = open_retriever(settings, said.append, BigramHashEmbeddings(), previous=first)
+    assert any("增量更新（移除 0 份、加入 1 份通知）" in line for line in said), said
+    assert added.corpus.notice("朔州市-2026") is first.corpus.notice("朔州市-2026")  # the same parse, not re-read
+    _same_index(added, _open(_settings(tmp_path / "fresh", library))[0])
+    # a retriever over another index folder lends nothing (its parses and passages are not this index's)
+    other = open_retriever(_settings(tmp_path / "other", library), said.append, BigramHashEmbeddings(), previous=first)
+    assert other.corpus.notice("朔州市-2026") is not first.corpus.notice("朔州市-2026")
