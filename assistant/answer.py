@@ -162,6 +162,9 @@ class Asked:
     slot_verb: str | None = None  # the verb whose object is asked for (纳入 in 纳入啥管理, 推广 in 推广啥装置)
     lists: bool = False  # the question asks for several things (都有哪些行动)
     how_long: bool = False  # 多久 / 多长时间: a span (3年) states the time asked
+    # two single-character words written together in the question (加层 of 往上加层, cut 加/层): found together
+    # in a text they are one word the dictionary lacks, and earn in full what each earns by half alone
+    joined: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def total(self) -> float:
@@ -214,6 +217,7 @@ class Extractor:
         }
         return Asked(
             groups=tuple(groups),
+            joined=_joined_singles(groups, plain),
             novel=frozenset(t for t in weights if t not in self.retriever.idf),
             rewrites=rewrites,
             head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
@@ -298,6 +302,18 @@ class Extractor:
             return 0.35 * asked.total
         return 0.0
 
+    @staticmethod
+    def _joined(sentence: str, asked: Asked) -> float:
+        """What two one-character words written together in the question earn again where the sentence has them
+        together too (加层 in 严禁违规加层加盖): in full, not by half each. Sentences only: within a sentence the
+        fragment is chosen by what it states (停用超过3年 over 完成闭库治理 for 停用多久就必须闭库)."""
+        plain = searchable(sentence).lower()
+        return sum(
+            0.5 * (max(asked.groups[first].values()) + max(asked.groups[second].values()))
+            for first, second, word in asked.joined
+            if word in plain
+        )
+
     def sentence_scores(
         self, clause: Clause, search_text: str, kind: QuestionType, unit: str | None = None
     ) -> list[tuple[float, int, str]]:
@@ -307,7 +323,7 @@ class Extractor:
         heading = normalize(clause.heading)
         scored = []
         for position, sentence in enumerate(sentences):
-            score = self._score(sentence, weights, kind, unit)
+            score = self._score(sentence, weights, kind, unit) + self._joined(sentence, weights)
             if len(normalize(strip_marker(sentence))) < 8 or is_note(sentence):
                 # a bare item heading ("1. 煤矿。") or a responsibility note answers nothing as a requirement
                 # (a short fragment of a sentence may; who is responsible is read from notes elsewhere)
@@ -442,6 +458,12 @@ def _credit(group: dict[str, float], text: str, novel: frozenset[str], alternati
         return 0.0
     share = sum(char in text for char in root) / len(root)
     return 0.5 * group[word] * share if share >= 0.5 else 0.0
+
+
+def _joined_singles(groups: Sequence[dict[str, float]], question: str) -> tuple[tuple[int, int, str], ...]:
+    """Pairs of groups whose one-character spellings stand side by side in the question (加, 层 in 加层)."""
+    singles = [(i, t) for i, group in enumerate(groups) for t in group if len(t) == 1]
+    return tuple((i, j, a + b) for i, a in singles for j, b in singles if i != j and a + b in question)
 
 
 def _split_in(word: str, group: dict[str, float], text: str) -> bool:

@@ -799,3 +799,18 @@ def test_weihuapin_is_the_notices_dangerous_chemicals(assistant) -> None:
     assert not answer.refused and "危险化学品" in answer.citations[0].quote
     answer = assistant.ask("危化品呢？", history=["忻州对尾矿库有啥要求？"])
     assert not answer.refused and "危险化学品" in answer.citations[0].quote
+
+
+def test_two_single_characters_written_together_lead_where_the_notice_writes_them_together(assistant) -> None:
+    # 往上加层 is cut 加/层 (the dictionary lacks 加层), each earning half; 自建房 in every sentence of the clause
+    # outweighed them, and the 审批手续 sentence led instead of 严禁违规加层加盖
+    answer = assistant.ask("忻州自建房能不能随便往上加层？")
+    assert answer.lead.endswith("严禁违规加层加盖。"), answer.lead
+    # within a sentence the fragment is still chosen by what it states: 停用超过3年, not 完成闭库治理
+    assert "停用超过3年" in assistant.ask("2024年尾矿库停用多久就必须闭库？").lead
+
+
+def test_drawing_a_table_is_the_notices_drawing_one(assistant) -> None:
+    # 画个啥表: the notices write 绘制 (绘制各行业领域安全监管“一张表”)
+    answer = assistant.ask("2021年省里要求各部门画个啥表把监管责任弄明白？")
+    assert "一张表" in answer.lead, answer.lead
