@@ -237,6 +237,27 @@ def _marks_for(count: int, total: int = 10) -> list[int]:
     return [base + (1 if n < extra else 0) for n in range(count)]
 
 
+@dataclass
+class _Verdicts:
+    """A paper's judge items, true and false in turn: a coin per item gave a 20-item paper 16 true. Each statement
+    with a wrong version is built both ways (`other`, by the id of the version drawn); the paper takes the one that
+    evens the count, the coin deciding only when it is even."""
+
+    counted: dict[bool, int] = field(default_factory=lambda: {True: 0, False: 0})
+    other: dict[int, QuizItem] = field(default_factory=dict)
+
+    def evened(self, item: QuizItem) -> QuizItem:
+        wanted = None if self.counted[True] == self.counted[False] else self.counted[True] < self.counted[False]
+        alternative = self.other.get(id(item))
+        if wanted is not None and item.answer is not wanted and alternative is not None:
+            return alternative
+        return item
+
+    def take(self, item: QuizItem) -> None:
+        if item.type is QuizType.JUDGE:
+            self.counted[bool(item.answer)] += 1
+
+
 class QuizMaker:
     def __init__(self, corpus: Corpus, retriever=None):
         self.corpus = corpus
@@ -303,6 +324,7 @@ class QuizMaker:
         stalled = 0
         # within each round the scarcer types choose first, so a clause that can carry a case goes to the case
         rounds = sorted(types, key=_SCARCITY.index)
+        verdicts = _Verdicts()
         while len(chosen) < count and stalled < len(rounds):
             quiz_type = rounds[turn % len(rounds)]
             turn += 1
@@ -315,11 +337,11 @@ class QuizMaker:
                     clause_cursor += 1
                     # every clause offers one candidate per type; the first type to take it uses the clause up
                     for candidate_type in types:
-                        built = self._item(clause, candidate_type, difficulty, rng, focus)
+                        built = self._item(clause, candidate_type, difficulty, rng, focus, verdicts)
                         if built is not None:
                             pending[candidate_type].append(built)
                     continue
-                candidate = pending[quiz_type].pop(0)
+                candidate = verdicts.evened(pending[quiz_type].pop(0))
                 if (
                     candidate.clause_id not in used_clauses
                     and not check_item(candidate, self.corpus)
@@ -332,6 +354,7 @@ class QuizMaker:
             stalled = 0
             used_clauses.add(item.clause_id)
             chosen.append(item)
+            verdicts.take(item)
         if not chosen:
             raise QuizError("所选内容中找不到能出这些题型的关键事实（数字、时限、提法），请换题型或范围")
         return chosen
@@ -355,7 +378,13 @@ class QuizMaker:
         return tuple(dict.fromkeys(self.retriever.tokenizer.query(topic)))
 
     def _item(
-        self, clause: Clause, quiz_type: QuizType, difficulty: Difficulty, rng: random.Random, focus: tuple[str, ...]
+        self,
+        clause: Clause,
+        quiz_type: QuizType,
+        difficulty: Difficulty,
+        rng: random.Random,
+        focus: tuple[str, ...],
+        verdicts: _Verdicts | None = None,
     ) -> QuizItem | None:
         notice = self.corpus.notice(clause.notice_id)
         where = notice.reference(clause.path_label)
@@ -450,10 +479,21 @@ class QuizMaker:
                 )
             if quiz_type is QuizType.JUDGE:
                 truth = not wrong or rng.random() < 0.5
-                statement = shown if truth else shown.replace(answer, wrong[0], 1)
-                return make(
-                    **common, stem=f"判断：{framed}{statement}。", options=None, answer=truth, source_span=shown
-                )
+                # the statement both ways where a wrong version exists: the paper takes the one that evens its count
+                statements = {True: shown, False: shown.replace(answer, wrong[0], 1) if wrong else shown}
+                drawn, *other = [
+                    make(
+                        **common,
+                        stem=f"判断：{framed}{statements[true]}。",
+                        options=None,
+                        answer=true,
+                        source_span=shown,
+                    )
+                    for true in ((truth, not truth) if wrong else (truth,))
+                ]
+                if other and verdicts is not None:
+                    verdicts.other[id(drawn)] = other[0]
+                return drawn
         return None
 
     def _changes_into(self, notice: Notice) -> list[Change]:

@@ -576,3 +576,14 @@ def test_no_case_from_a_target_counted_over_units_or_from_a_governments_leaders(
     for stem in stems:
         assert not re.search(r"“\d+家", stem), stem
         assert "其他负责人" not in stem and "分管安全生产的负责人" not in stem, stem
+
+
+def test_a_papers_statements_are_true_and_false_by_halves(maker, corpus) -> None:
+    # a coin per statement gave a 20-item paper 16 true; each statement is built both ways and the paper takes the
+    # one that evens the count
+    for seed in (1, 2, 3):
+        for difficulty in (Difficulty.EASY, Difficulty.HARD):
+            items = maker.make(count=20, seed=seed, types=[QuizType.JUDGE], difficulty=difficulty)
+            true = sum(item.answer is True for item in items)
+            assert len(items) == 20 and abs(2 * true - len(items)) <= 2, (seed, difficulty, true)
+            assert all(check_item(item, corpus) == [] for item in items)
