@@ -232,6 +232,8 @@ class Extractor:
         Only a verb of two or more characters that is not common in the notices: 开展, 加强, 落实 go with
         anything (idf ≈ 1.1), 纳入, 推广, 配备 with their own objects (≈ 2.6).
         """
+        if not any(word in search_text for word in _WHAT):
+            return None  # no 啥 to fill: the part-of-speech tagger (0.6 s to load in a new process) is not needed
         tagged = self.tokenizer.tagged(search_text)
         for index, (word, _flag) in enumerate(tagged):
             if word not in _WHAT or index == 0:
