@@ -47,6 +47,7 @@ from assistant.facts import (
     unit_of,
     without_leading_note,
 )
+from assistant.topics import industries_named
 from assistant.topics import topic_of as topic_of_text
 from index.clauses import strip_marker
 from index.normalize import normalize
@@ -345,7 +346,10 @@ class QuizMaker:
                 if (
                     candidate.clause_id not in used_clauses
                     and not check_item(candidate, self.corpus)
-                    and not any(_reveals(candidate, other) or _same_key(candidate, other) for other in chosen)
+                    and not any(
+                        _reveals(candidate, other) or _same_key(candidate, other) or _same_options(candidate, other)
+                        for other in chosen
+                    )
                 ):
                     item = candidate
             if item is None:
@@ -831,6 +835,9 @@ class QuizMaker:
             if len(normalize(s)) >= 8 and not is_heading_only(s, clause) and not is_note(s)
         ]
         sentences = [s for s in sentences if normalize(s) != normalize(clause.heading)]
+        if industries_named(clause.heading):
+            # 其他重点行业领域都要采取针对性措施深化整治 closes a 建筑施工 clause: no requirement on 建筑施工
+            sentences = [s for s in sentences if not _OTHER_SECTORS.match(normalize(strip_marker(s)))]
         if len(sentences) < 2 or max(len(normalize(s)) for s in sentences) > 160:
             return None
         # at most five points: neighbouring sentences merged, so the whole clause is covered
@@ -1011,6 +1018,8 @@ _ACTION_PART = re.compile(
 
 # what follows a list of sectors: 消防、城镇燃气、民爆物品等重点行业领域
 _SECTOR_LIST_END = re.compile(r"等(?:重点|其他|高危)?(?:行业|领域)")
+# a sentence on the sectors a clause is not about: 其他重点行业领域都要…, 其他高危行业企业要…
+_OTHER_SECTORS = re.compile(r"其他(?:重点|高危)?(?:行业|领域)")
 # a requirement shares at least this many character pairs with the breach to be a point of the same case
 _RELATED_BIGRAMS = 3
 # a statement that is only the case a requirement applies to, or its requirement without who or what: it ends in 的
@@ -1122,6 +1131,17 @@ def _alike(first: str, second: str) -> bool:
         return True
     shared = len(set(first) & set(second))
     return shared / min(len(set(first)), len(set(second))) >= 0.6
+
+
+def _same_options(item: QuizItem, other: QuizItem) -> bool:
+    """Two items offering (nearly) the same options (约谈问责、通报批评、公开曝光、约谈或者诫勉 under two notices'
+    sanctions): the second reads as the first asked again."""
+    if not item.options or not other.options:
+        return False
+    mine = {normalize(v) for v in item.options.values()}
+    theirs = {normalize(v) for v in other.options.values()}
+    shared = len(mine & theirs)
+    return shared >= 3 and shared >= min(len(mine), len(theirs)) - 1
 
 
 def _same_key(item: QuizItem, other: QuizItem) -> bool:

@@ -587,3 +587,20 @@ def test_a_papers_statements_are_true_and_false_by_halves(maker, corpus) -> None
             true = sum(item.answer is True for item in items)
             assert len(items) == 20 and abs(2 * true - len(items)) <= 2, (seed, difficulty, true)
             assert all(check_item(item, corpus) == [] for item in items)
+
+
+def test_a_paper_offers_no_option_set_twice_and_a_sector_answer_keeps_to_its_sector(maker, corpus) -> None:
+    # two notices' sanctions (约谈问责、通报批评、公开曝光、约谈或者诫勉) offered as the options of two items of one
+    # paper read as one question asked twice
+    for seed in (1, 1124):
+        items = maker.make(count=60, seed=seed)
+        offered = [{normalize(v) for v in item.options.values()} for item in items if item.options]
+        for n, mine in enumerate(offered):
+            for theirs in offered[n + 1 :]:
+                shared = len(mine & theirs)
+                assert shared < 3 or shared < min(len(mine), len(theirs)) - 1, (mine, theirs)
+    # 其他重点行业领域都要采取针对性措施深化整治 closes the 2020 建筑施工 clause: no point of a 建筑施工 short answer
+    clause = corpus.clause("山西省-2020/二.九")
+    item = maker._short(clause, corpus.notice(clause.notice_id), "", lambda **fields: fields, ())
+    assert item is not None and len(item["points"]) >= 2
+    assert not any("其他重点行业领域" in point.quote for point in item["points"])
