@@ -19,10 +19,12 @@ from assistant.slots import (
     NAMED_YEAR,
     ORDINAL,
     asks_comparison,
+    asks_payer,
     asks_who_is_responsible,
     counted_spellings,
     figure_in,
     may_ask_places,
+    names_funding,
     states_count,
 )
 from assistant.slots import asked_unit as unit_asked
@@ -324,8 +326,11 @@ class Extractor:
         sentences = _notes_apart(split_sentences(clause.text) or [clause.text])
         heading = normalize(clause.heading)
         scored = []
+        payer = asks_payer(search_text)
         for position, sentence in enumerate(sentences):
             score = self._score(sentence, weights, kind, unit) + self._joined(sentence, weights)
+            if payer and names_funding(sentence):
+                score += 0.35 * weights.total  # 钱从哪来: the sentence saying who pays (政府支持、企业自主、社会援助)
             if len(normalize(strip_marker(sentence))) < 8 or is_note(sentence):
                 # a bare item heading ("1. 煤矿。") or a responsibility note answers nothing as a requirement
                 # (a short fragment of a sentence may; who is responsible is read from notes elsewhere)

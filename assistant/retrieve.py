@@ -29,12 +29,14 @@ from assistant.slots import (
     NAMED_YEAR,
     asked_unit,
     asks_document,
+    asks_payer,
     asks_person_or_contact,
     asks_place,
     counted_spellings,
     figure_in,
     framing_words,
     names_document,
+    names_funding,
     states_count,
 )
 from index.normalize import normalize
@@ -386,6 +388,8 @@ def _ruled_out(
         return "通知中没有写明地点"
     if hits and asks_document(question) and not _names_document(hits, topic):
         return "通知中没有写明要办的证件、手续或材料"
+    if hits and asks_payer(question) and not any(names_funding(s) for s in _sentences_about(hits[:1], frozenset())):
+        return "通知中没有写明这笔钱由谁出"
     return None
 
 

@@ -122,6 +122,14 @@ _ASKED_DOCUMENT = re.compile(
     r"(?:啥|什么|哪些|哪个|哪种|哪几种?|几个|几种)(?:样的)?(?:证件?|驾照|执照|资质|证书|手续|材料|资料|许可)"
 )
 _NAMES_DOCUMENT = re.compile(r"证明|证书|证照|执照|许可|手续|驾驶证|驾照|资格证|操作证|上岗证|持证|资质")
+# 钱谁出 / 安装费谁出 / 钱从哪来: the answer is who pays, which a clause says with a word of funding (事故单位承担抢险救援
+# 费用, 纳入同级财政全额保障, 政府支持、企业自主、社会援助); a sentence naming a fee (充电费用未落实居民电价政策) says
+# nothing of who pays it
+_ASKED_PAYER = re.compile(
+    r"(?:钱|费|经费|资金)[^，。？?]{0,4}(?:谁出|谁掏|谁付|谁承担|谁买单|从哪(?:儿|里)?(?:来|出))"
+    r"|谁(?:出钱|掏钱|付钱|买单)"
+)
+_NAMES_FUNDING = re.compile(r"承担|财政|资金|经费|出资|补助|补贴|支持|保障|预算|投入|筹措|购买|列支")
 
 # 第几议题 asks for an ordinal: 第一议题 answers it, where elsewhere an ordinal is no figure
 ORDINAL = "第"
@@ -223,6 +231,16 @@ def asks_document(question: str) -> bool:
 def names_document(text: str) -> bool:
     """Whether a clause names a document, a licence or a procedure (审批手续, 房屋安全鉴定合格证明, 持证上岗)."""
     return bool(_NAMES_DOCUMENT.search(normalize(text)))
+
+
+def asks_payer(question: str) -> bool:
+    """安装费谁出 / 钱从哪来: the answer is who pays, which the clause must then say."""
+    return bool(_ASKED_PAYER.search(normalize(question)))
+
+
+def names_funding(text: str) -> bool:
+    """Whether a sentence says who pays or how a thing is funded (承担, 财政, 资金, 支持…)."""
+    return bool(_NAMES_FUNDING.search(normalize(text)))
 
 
 def asks_place(question: str) -> bool:

@@ -814,3 +814,15 @@ def test_drawing_a_table_is_the_notices_drawing_one(assistant) -> None:
     # 画个啥表: the notices write 绘制 (绘制各行业领域安全监管“一张表”)
     answer = assistant.ask("2021年省里要求各部门画个啥表把监管责任弄明白？")
     assert "一张表" in answer.lead, answer.lead
+
+
+def test_who_pays_is_answered_only_where_the_best_clause_says_how_it_is_funded(assistant) -> None:
+    # 充电桩的安装费谁出 matched 充电费用未落实居民电价政策: a fee named, nothing of who pays it
+    assert assistant.ask("电动车充电桩的安装费谁出？").refused
+    # where the clause says it, that sentence leads
+    answer = assistant.ask("2025年救援队的装备钱从哪来？")
+    assert not answer.refused and "政府支持、企业自主、社会援助" in answer.lead, answer.lead
+    answer = assistant.ask("2016年出了事故救援花的钱谁出？")
+    assert not answer.refused and "事故单位承担抢险救援费用" in answer.lead, answer.lead
+    answer = assistant.ask("2018年执法经费从哪出？")
+    assert not answer.refused and "同级财政" in answer.lead, answer.lead
