@@ -1007,7 +1007,6 @@ def _beside_the_breach(sentence: str, found: re.Match) -> tuple[str, list[str]]:
     return own, measures
 
 
-# a part of a sentence that asks something done (完善…系统, 合理控制…人数), not a case or a goal (对重大事故隐患)
 # a part of a sentence that asks something done (完善…系统, 合理控制…人数), not a case or a goal (对重大事故隐患),
 # nor another's duty (其他高危行业企业要达到三级及以上标准 is no measure for a 生产煤矿 below 二级)
 _ACTION_PART = re.compile(

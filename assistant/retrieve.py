@@ -112,14 +112,13 @@ class Retriever:
         self.clauses = retrievable(corpus)
         position = {clause.clause_id: i for i, clause in enumerate(self.clauses)}
         self.passage_clause = np.array([position[p.clause_id] for p in index.passages], dtype=np.int64)
-        # each clause's notice by its place among the notices: a scope becomes a mask by an integer gather, not a
-        # string comparison of every clause (np.isin over 600,000 notice ids was milliseconds per question)
-        self._notice_place = {notice.notice_id: place for place, notice in enumerate(corpus.notices)}
-        self._clause_notice_place = np.array(
-            [self._notice_place[clause.notice_id] for clause in self.clauses], dtype=np.int64
-        )
         year = settings.current_year or date.today().year
         self.scope_reader = ScopeReader(corpus.notices, year)
+        # each clause's notice by its place among the notices: a scope becomes a mask by an integer gather, not a
+        # string comparison of every clause (np.isin over 600,000 notice ids was milliseconds per question)
+        self._clause_notice_place = np.array(
+            [self.scope_reader.positions[clause.notice_id] for clause in self.clauses], dtype=np.int64
+        )
         # per-clause state is built on demand for the clauses a question touches, never for the whole corpus
         self._level_rank = np.array(
             [_LEVEL_RANK[corpus.notice(clause.notice_id).level] for clause in self.clauses], dtype=np.float32
@@ -176,8 +175,9 @@ class Retriever:
             return Retrieval(question, context.search_text, scope, (), False, scope.out_of_scope, timings)
         eligible = np.ones(len(self.clauses), dtype=bool)
         if scope.notice_ids is not None:
-            in_scope = np.zeros(len(self._notice_place), dtype=bool)
-            in_scope[[self._notice_place[notice_id] for notice_id in scope.notice_ids]] = True
+            positions = self.scope_reader.positions
+            in_scope = np.zeros(len(positions), dtype=bool)
+            in_scope[[positions[notice_id] for notice_id in scope.notice_ids]] = True
             eligible = in_scope[self._clause_notice_place]
         query_tokens = self._with_negations(self.tokenizer.query(context.search_text), context.search_text)
         lap = time.perf_counter()

@@ -138,7 +138,8 @@ class ScopeReader:
         return found
 
     @cached_property
-    def _position(self) -> dict[str, int]:
+    def positions(self) -> dict[str, int]:
+        """Each notice's place among the notices, by id."""
         return {notice.notice_id: position for position, notice in enumerate(self.notices)}
 
     @cached_property
@@ -267,7 +268,7 @@ class ScopeReader:
             # a library of thousands of notices: its issuers' own notices, not a pass over all of them
             pool = sorted(
                 (n for issuer in set(scope.issuers) for n in self._by_issuer.get(issuer, ())),
-                key=lambda notice: self._position[notice.notice_id],
+                key=lambda notice: self.positions[notice.notice_id],
             )
         elif scope.issuers:
             pool = [n for n in pool if n.issuer in scope.issuers]

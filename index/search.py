@@ -173,9 +173,9 @@ def corpus_key(corpus: Corpus) -> str:
     return digest.hexdigest()[:16]
 
 
-def retrievable(corpus: Corpus) -> list:
-    """Clauses worth retrieving (`Corpus.retrievable`)."""
-    return list(corpus.retrievable)
+def retrievable(corpus: Corpus) -> tuple:
+    """Clauses worth retrieving (`Corpus.retrievable`, kept once per corpus: no copy per caller)."""
+    return corpus.retrievable
 
 
 def ensure_search_index(
