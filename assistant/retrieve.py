@@ -464,7 +464,7 @@ def open_retriever(
     `previous`, the retriever this process serves now (the app's, before an upload or a deletion), lends its
     parsed notices, passages and tokenizer, so only what changed is read or computed."""
     from index.search import ensure_search_index, search_index_dir
-    from index.store import build
+    from index.store import build, collection_paused
 
     same = previous is not None and (
         previous.settings.clause_index_dir == settings.clause_index_dir
@@ -473,8 +473,9 @@ def open_retriever(
     )
     held = previous if same else None
     tokenizer = held.tokenizer if held is not None else Tokenizer(settings.vector_cache_dir)
-    corpus = build(settings, progress, loaded=held.corpus if held is not None else None).corpus
-    index = ensure_search_index(
-        settings, corpus, tokenizer, progress, embeddings, previous=held.index if held is not None else None
-    )
+    with collection_paused():
+        corpus = build(settings, progress, loaded=held.corpus if held is not None else None).corpus
+        index = ensure_search_index(
+            settings, corpus, tokenizer, progress, embeddings, previous=held.index if held is not None else None
+        )
     return Retriever(corpus, index, settings, tokenizer)

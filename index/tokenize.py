@@ -190,16 +190,15 @@ class Tokenizer:
 
     @cached_property
     def _tagger(self):
-        import jieba.posseg
-
+        posseg = _posseg()
         tags = _read_prepared(self._prepared_file("tags"))
         if tags is None:
-            tagger = jieba.posseg.POSTokenizer(self._jieba)
+            tagger = posseg.POSTokenizer(self._jieba)
             tagger.makesure_userdict_loaded()
             _write_prepared(self._prepared_file("tags"), tagger.word_tag_tab)
             return tagger
         # the tag table jieba would read from its dictionary text, already read
-        tagger = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        tagger = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
         tagger.tokenizer = self._jieba
         tagger.word_tag_tab = tags
         return tagger
@@ -255,6 +254,28 @@ def _without_negated_parts(words: list[str]) -> list[str]:
             kept[start:] = [part for part in kept[start:] if not word.startswith(part, 1)]
         kept.append(word)
     return kept
+
+
+_POSSEG_IMPORT = threading.Lock()
+
+
+def _posseg():
+    """jieba.posseg, imported without the default tagger its import builds over jieba's default dictionary
+    (350,000 lines read for their tags, about 0.8 s of a one-shot question that needs tags): each `Tokenizer`
+    tags with its own table, and nothing here uses posseg's module-level functions. jieba's own `cut`/`lcut`
+    are bound to its default tokenizer when jieba is imported, so lending posseg an empty one for the import
+    leaves them as they were."""
+    with _POSSEG_IMPORT:  # held while checking too: a module being imported is in sys.modules half made
+        if "jieba.posseg" not in sys.modules:
+            import jieba
+
+            default = jieba.dt
+            jieba.dt = jieba.Tokenizer(os.devnull)
+            try:
+                import jieba.posseg
+            finally:
+                jieba.dt = default
+        return sys.modules["jieba.posseg"]
 
 
 def _read_prepared(path: Path | None, keys: tuple[str, ...] = ()) -> dict | None:

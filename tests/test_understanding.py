@@ -826,3 +826,23 @@ def test_who_pays_is_answered_only_where_the_best_clause_says_how_it_is_funded(a
     assert not answer.refused and "事故单位承担抢险救援费用" in answer.lead, answer.lead
     answer = assistant.ask("2018年执法经费从哪出？")
     assert not answer.refused and "同级财政" in answer.lead, answer.lead
+
+
+def test_tagging_in_a_new_process_tags_with_the_project_table_and_leaves_jieba_as_it_was():
+    # posseg is imported with an empty default dictionary lent for the import (it would read all of jieba's for a
+    # tagger nothing uses): the project's tags must still be jieba's, and jieba's own cut keep its dictionary
+    import subprocess
+    import sys
+
+    script = (
+        "import json, jieba\n"
+        "from index.tokenize import Tokenizer\n"
+        "default = jieba.dt\n"
+        "tags = Tokenizer(None).tagged('2024年忻州要建哪些救援队伍')\n"
+        "print(json.dumps([tags, jieba.dt is default, jieba.lcut('严禁违规加层加盖', HMM=False)]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    tags, same_default, words = json.loads(done.stdout)
+    assert ["哪些", "r"] in tags and ["队伍", "n"] in tags and ["忻州", "ns"] in tags
+    assert same_default
+    assert "严禁" in words and "违规" in words  # read with jieba's dictionary, not character by character
