@@ -71,6 +71,8 @@ _SPAN = re.compile(
 # clause below it gives some unrelated date
 _PROMPTLY = re.compile(r"及时|立即|第一时间|即时|迅速")
 _FRAGMENT = re.compile(r"(?<=[，,；;：:])")
+# a fragment opening a correlative pair (什么时间…，什么时间…; 谁…，谁…)
+_CORRELATIVE = re.compile(r"什么[\u4e00-\u9fff]?|谁|哪里|哪儿|多少")
 # a fragment that only sets the case: …的 (对发生重大事故的), …的（不含道路交通事故）, or a time (颁发许可证照后)
 _CONDITION = re.compile(r"(的|的[（(][^）)]*[）)]|之后|以后|后)$")
 # what makes a fragment a requirement rather than a case or a topic: a modal or an action verb
@@ -176,6 +178,13 @@ class Asked:
         )
 
 
+def _telling(group: dict[str, float]) -> list[str]:
+    """The spellings of an asked thing that tell it in a text: where the group has words of two or more characters
+    (会议, 召开 for 开啥会), a single character of one of them (开, found inside 开展) tells nothing."""
+    longer = [spelling for spelling in group if len(spelling) >= 2 and not any(w in spelling for w in _WHAT)]
+    return longer or list(group)
+
+
 class Extractor:
     """Chooses sentences and fragments by the question's words (idf-weighted) and its type."""
 
@@ -212,11 +221,13 @@ class Extractor:
         ]
         groups = [group for group, _ in found if group]
         rewrites = frozenset(i for i, (group, rewrite) in enumerate(g for g in found if g[0]) if rewrite)
-        head = {
-            t
-            for match in _HEAD.finditer(normalize(search_text))
-            for t in self.tokenizer(match.group(1) or match.group(2))
-        }
+        head: set[str] = set()
+        for match in _HEAD.finditer(normalize(search_text)):
+            asked_text = match.group(1) or match.group(2)
+            # 开啥会: 会 alone is a stopword; the question holds it as 啥会, whose group has the notices' words for it
+            head |= set(self.tokenizer(asked_text)) or {
+                t for group in groups for t in group if len(t) > len(asked_text) and t.endswith(asked_text)
+            }
         return Asked(
             groups=tuple(groups),
             joined=_joined_singles(groups, plain),
@@ -285,7 +296,7 @@ class Extractor:
         if not asked.head:
             return True
         plain = searchable(text).lower()
-        return any(spelling in plain for i in asked.head for spelling in asked.groups[i])
+        return any(spelling in plain for i in asked.head for spelling in _telling(asked.groups[i]))
 
     @staticmethod
     def _lists_asked_kind(text: str, asked: Asked) -> bool:
@@ -419,6 +430,16 @@ class Extractor:
             # "省内发生的重大以上事故，" only sets the case, and "安全生产制度，" names a list the next fragment spells
             # out ("即…制度、…制度"): the answer is the fragment after it
             best_fragment = best_fragment + fragments[position + 1]
+        opening = _CORRELATIVE.match(fragments[position].strip())
+        if (
+            opening
+            and position > 0
+            and fragments[position - 1].strip().startswith(opening.group())
+            and best_fragment.startswith(fragments[position])
+        ):
+            # "什么时间整顿好，什么时间恢复生产": a correlative pair is one statement, and its second half alone
+            # reads as a question
+            best_fragment = fragments[position - 1] + best_fragment
         if kind in _WHOLE_SENTENCE_KINDS and len(normalize(strip_marker(sentence))) <= _WHOLE_LEAD_CHARS:
             # 饭店用气有啥要求 → "紧盯…餐饮等人员密集场所，推动安装燃气泄漏报警器": the fragment that matches the
             # question's words names who or where, and what is required, allowed or done follows it; a short
@@ -622,6 +643,12 @@ def own_agent(clause: Clause, sentence: str) -> str | None:
     task a closing note covers); None for 各级各部门要… (a note names the units better)."""
     if not sentence.strip() or clause.text.strip().startswith(sentence.strip()):
         return None
+    return named_doer(sentence)
+
+
+def named_doer(sentence: str) -> str | None:
+    """The fragment of `sentence` where a named unit does the task (县（市、区）应急管理部门会同相关部门制定…清单);
+    None where none is named or the doer is anyone (各级各部门要…)."""
     match = _OWN_AGENT.search(sentence)
     return None if match is None or match.group(2) in _ANY_AGENT else _plain(match.group(1))
 

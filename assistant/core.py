@@ -15,6 +15,7 @@ from assistant.answer import (
     detail_type,
     document_kind,
     first_picks,
+    named_doer,
     notice_citation,
     own_agent,
     place_and_year,
@@ -450,6 +451,10 @@ class Assistant:
         where = f"{place_and_year(pick.notice)}{document_kind(pick.notice)}"
         if unit is None:
             citations.append(citation_for(1, pick, pick.sentence))
+            doer = named_doer(pick.sentence)
+            if doer is not None:
+                # no note names units, but the sentence says who does the task
+                return f"{where}规定：{doer}。"
             return f"{where}对“{pick.clause.heading}”没有写明责任单位，原文规定如下。"
         quote = pick.sentence
         doer = own_agent(pick.clause, pick.sentence) if unit.origin == "inline" else None

@@ -846,3 +846,28 @@ def test_tagging_in_a_new_process_tags_with_the_project_table_and_leaves_jieba_a
     assert ["哪些", "r"] in tags and ["队伍", "n"] in tags and ["忻州", "ns"] in tags
     assert same_default
     assert "严禁" in words and "违规" in words  # read with jieba's dictionary, not character by character
+
+
+def test_a_meeting_asked_for_leads_with_the_sentence_that_convenes_one(assistant) -> None:
+    # 开啥会: 会 alone is a stopword, so nothing was read as the asked thing, and 开 (of 召开) matched 开展 in the
+    # first clause's 专项巡查 sentence; the asked thing is now 啥会 with the notices' 会议/召开
+    answer = assistant.ask("大同发生较大事故后开个什么会？")
+    assert "现场警示会" in answer.lead, answer.lead
+
+
+def test_a_correlative_pair_is_quoted_whole(assistant) -> None:
+    # "什么时间整顿好，什么时间恢复生产": the second half alone (什么时间恢复生产) reads as a question
+    answer = assistant.ask("2009年要求停产整顿的企业什么时候才能恢复生产？")
+    assert "什么时间整顿好,什么时间恢复生产" in answer.lead, answer.lead
+
+
+def test_who_does_it_comes_from_the_sentence_where_no_note_names_units(assistant) -> None:
+    # 朔州's clause has no （责任单位：…）; its sentence names who draws up the list
+    answer = assistant.ask("朔州乡镇的隐患排查事项清单由哪个部门制定？")
+    assert "应急管理部门会同相关部门制定乡镇（街道）隐患排查事项清单" in answer.lead, answer.lead
+
+
+def test_a_cadres_word_for_duties_is_the_notices_duties(assistant) -> None:
+    # 活儿 (what someone has to do) is 职责 / 工作 / 任务; unknown, it weighed like the rarest word and the gate refused
+    answer = assistant.ask("大同企业主要负责人在安全上要干的活儿有几项？")
+    assert not answer.refused and "11项职责" in answer.lead, answer.lead
