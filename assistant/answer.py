@@ -255,7 +255,12 @@ class Extractor:
             if tagged[before][0] in ("个", "些", "点", "了") and before > 0:
                 before -= 1
             verb, flag = tagged[before]
-            if flag.startswith("v") and len(verb) >= 2 and weights.get(verb.lower(), 0.0) >= _SLOT_VERB_MIN_IDF:
+            # 明确哪些, 健全啥: jieba tags these as adjectives, but before the asked thing they take it as object
+            if (
+                (flag.startswith("v") or flag in ("a", "ad"))
+                and len(verb) >= 2
+                and weights.get(verb.lower(), 0.0) >= _SLOT_VERB_MIN_IDF
+            ):
                 return verb.lower()
         return None
 

@@ -871,3 +871,9 @@ def test_a_cadres_word_for_duties_is_the_notices_duties(assistant) -> None:
     # 活儿 (what someone has to do) is 职责 / 工作 / 任务; unknown, it weighed like the rarest word and the gate refused
     answer = assistant.ask("大同企业主要负责人在安全上要干的活儿有几项？")
     assert not answer.refused and "11项职责" in answer.lead, answer.lead
+
+
+def test_a_verb_jieba_tags_as_an_adjective_still_takes_the_asked_thing(assistant) -> None:
+    # 明确哪些: 明确 is tagged ad; the fragment where it takes its object is the answer, not the plan's title
+    answer = assistant.ask("朔州十五五规划要明确哪些内容？")
+    assert "时间表、路线图、责任单位" in answer.lead, answer.lead
