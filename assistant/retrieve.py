@@ -41,7 +41,7 @@ from assistant.slots import (
 )
 from index.normalize import normalize
 from index.records import Clause, Level, Notice
-from index.search import SearchIndex, clause_search_text, retrievable
+from index.search import SearchIndex, clause_search_text
 from index.settings import Settings
 from index.store import Corpus
 from index.tokenize import Tokenizer, searchable
@@ -109,7 +109,7 @@ class Retriever:
         self.index = index
         self.settings = settings
         self.tokenizer = tokenizer
-        self.clauses = retrievable(corpus)
+        self.clauses = corpus.retrievable
         position = {clause.clause_id: i for i, clause in enumerate(self.clauses)}
         self.passage_clause = np.array([position[p.clause_id] for p in index.passages], dtype=np.int64)
         year = settings.current_year or date.today().year

@@ -173,11 +173,6 @@ def corpus_key(corpus: Corpus) -> str:
     return digest.hexdigest()[:16]
 
 
-def retrievable(corpus: Corpus) -> tuple:
-    """Clauses worth retrieving (`Corpus.retrievable`, kept once per corpus: no copy per caller)."""
-    return corpus.retrievable
-
-
 def ensure_search_index(
     settings: Settings,
     corpus: Corpus,
@@ -228,7 +223,7 @@ def _build(
 ) -> None:
     """Build the search index of `corpus` (key `key`) in `root`; `serving` is the corpus key of the index there
     now, whose Milvus collection a running app may still be answering from."""
-    clauses = retrievable(corpus)
+    clauses = corpus.retrievable
     passages = [passage for clause in clauses for passage in clause_passages(clause)]
     progress(f"检索索引：{len(clauses)} 个条款切分为 {len(passages)} 段，建立词法索引…")
     root.parent.mkdir(parents=True, exist_ok=True)
@@ -346,7 +341,7 @@ def _update(
         or (embeddings is None and settings.embedding_model == CORPUS_STATIC)
     ):
         return None
-    clauses = retrievable(corpus)
+    clauses = corpus.retrievable
     notice_keys = corpus.notice_keys
     removed = {notice_id for notice_id, notice_key in previous.items() if notice_keys.get(notice_id) != notice_key}
     added = {notice_id for notice_id, notice_key in notice_keys.items() if previous.get(notice_id) != notice_key}
