@@ -102,6 +102,11 @@ _HEAD = re.compile(
     r"[\u4e00-\u9fff]{1,4}?)(?:[？?。，,吗呢呀啊]|$)"
     r"|对([\u4e00-\u9fff]{2,6}?)(?:怎么|咋|如何|有什么|有啥|有哪些|要求)"
 )
+# 用啥手段 / 靠啥 / 通过什么办法: the answer is a means, which a notice writes as 方式/手段 or with 使用, 采取…
+_ASKS_MEANS = re.compile(
+    r"(?:啥|什么|哪些|哪种|哪几种|哪样)(?:手段|办法|方法|方式|招|途径|技术)|靠啥|靠什么|通过啥|通过什么|借助啥|借助什么"
+)
+_NAMES_MEANS = re.compile(r"方式|手段|办法|方法|途径|使用|利用|运用|通过|采取|采用|借助|依托|应用")
 _ASKED_CACHE = 1024
 # a verb in at most one clause of e² ≈ 7.4
 _SLOT_VERB_MIN_IDF = 2.0
@@ -423,6 +428,14 @@ class Extractor:
                 key=lambda f: (self._score(f, weights, kind, asked_unit) + self._governs(f, weights), -len(f)),
             )
             position = fragments.index(best_fragment)
+        if asks_means(search_text) and not _NAMES_MEANS.search(best_fragment):
+            # 发现非法采矿用啥手段 → "加快推进使用卫星遥感监测工作，及时发现和打击非法采矿行为": the fragment that
+            # matches the question names the purpose; the means is written beside it
+            if position > 0 and _NAMES_MEANS.search(fragments[position - 1]):
+                best_fragment = fragments[position - 1] + best_fragment
+                position -= 1
+            elif position + 1 < len(fragments) and _NAMES_MEANS.search(fragments[position + 1]):
+                best_fragment = best_fragment + fragments[position + 1]
         if position > 0 and _says_little(best_fragment):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
             best_fragment = fragments[position - 1] + best_fragment
@@ -748,6 +761,10 @@ def unstated(picks: Sequence[Pick], kind: QuestionType, question: str) -> str | 
     if not picks or any(_states_asked(pick.sentence, kind, None, (), how_long) for pick in picks):
         return None
     return {QuestionType.DEADLINE: "时限", QuestionType.FREQUENCY: "频次"}.get(kind)
+
+
+def asks_means(question: str) -> bool:
+    return bool(_ASKS_MEANS.search(normalize(question)))
 
 
 def asks_how_long(question: str) -> bool:

@@ -201,9 +201,10 @@ class ScopeReader:
         level = None
         if not issuers:
             for named_level, words in _LEVEL_WORDS.items():
-                if any(word in masked for word in words):
+                own_level_words = [word for word in words if _names_own_level(masked, word)]
+                if own_level_words:
                     level = named_level
-                    mentions.extend(word for word in words if word in masked)
+                    mentions.extend(own_level_words)
                     break
         unknown = []
         for place, _ in self._place_index.within(text):
@@ -341,7 +342,19 @@ def _narrowed_by_organ(issuers: list[str], text: str) -> list[str]:
 
 # a town or township opening a question (徐庄镇, 郑村乡, 西城街道), not 乡镇, 城乡, 小城镇 or 各乡
 _TOWN = re.compile(r"^((?![\u4e00-\u9fff]*(?:城镇|城乡|村镇|小镇|集镇))[\u4e00-\u9fff]{2,3}?(?:镇|乡|街道))(?![镇村])")
+# a level character before 县政府 / 市里 makes a list of levels (市县政府, 省市县里), not the asker's own
+_LEVEL_CHARACTERS = "省市县区乡镇"
 _NOT_A_TOWN_NAME = "我咱本这那该哪某各每全其有在到去回"  # the first character of 我们镇, 各乡, 在乡…
+
+
+def _names_own_level(text: str, word: str) -> bool:
+    """县政府 names the asker's county; inside 市县政府 or 省市县政府 it is every government of those levels."""
+    start = text.find(word)
+    while start != -1:
+        if start == 0 or text[start - 1] not in _LEVEL_CHARACTERS:
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 def _stands_alone(text: str, place: str) -> bool:

@@ -24,6 +24,8 @@ def top(retriever, question, history=(), filters=None):
         ("大同今年的应急避难场所有什么要求？", ("大同市-2025",)),  # 今年 with no 2026 notice: the latest one
         ("2025年全省化工园区要达到什么等级？", ("山西省-2025",)),
         ("2025年的通知对化工园区有什么要求？", ("山西省-2025", "大同市-2025", "沁水县-2025")),
+        # 市县政府 is every city and county government the notice addresses, not the asker's own county
+        ("2021年市县政府多久开一次安全生产会？", ("山西省-2021",)),
     ],
 )
 def test_scope_from_the_question(retriever, question, notice_ids) -> None:

@@ -877,3 +877,22 @@ def test_a_verb_jieba_tags_as_an_adjective_still_takes_the_asked_thing(assistant
     # 明确哪些: 明确 is tagged ad; the fragment where it takes its object is the answer, not the plan's title
     answer = assistant.ask("朔州十五五规划要明确哪些内容？")
     assert "时间表、路线图、责任单位" in answer.lead, answer.lead
+
+
+def test_a_numbered_name_is_asked_by_the_character_after_ji(assistant) -> None:
+    # 搞几进 asks for 七进; with no unit read, a clause stating any figure (治本攻坚三年行动) took the lead and the
+    # citation from the clause ranked first
+    answer = assistant.ask("忻州安全宣传要搞几进？")
+    assert "“七进”" in answer.lead and cited(answer)[0] == "忻州市-2024/五.二十二", answer.answer
+
+
+def test_a_means_is_quoted_with_the_purpose_it_serves(assistant) -> None:
+    # 用啥手段: the fragment matching the question (及时发现和打击非法采矿行为) is the purpose; the means precedes it
+    answer = assistant.ask("2012年发现非法采矿用啥手段？")
+    assert "使用卫星遥感监测工作，及时发现和打击非法采矿行为" in answer.lead, answer.lead
+
+
+def test_xiqu_a_lesson_is_the_notices_jiqu(assistant) -> None:
+    # 吸取教训 and 汲取教训 are one phrase; unknown, 吸取 weighed like the rarest word and the gate refused
+    answer = assistant.ask("朔州今年要吸取哪几起事故的教训？")
+    assert not answer.refused and "山阴县“2·7”爆炸事故" in answer.lead, answer.answer
