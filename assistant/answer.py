@@ -47,8 +47,8 @@ _FREQUENCY_ASKED = re.compile(
 )
 # what states how often: 每月, 每季度, 每年一次, 班组日查 / 车间周查, 定期, 至少…一次
 _OFTEN = re.compile(r"每[日天周旬月季年]|每季度|每半年|每两年|[日周旬月季年]查|定期|常态化|[一1两2三3]次")
-# 哪几个/哪几种 ask which, not how many
-_COUNT = re.compile(r"多少|(?<!哪)几|比例|百分|覆盖率|多大|多长|多高|多远")
+# 哪几个/哪几种 ask which, not how many; 那几个/这几个 point back at things named
+_COUNT = re.compile(r"多少|(?<![哪那这])几|比例|百分|覆盖率|多大|多长|多高|多远")
 _CONSEQUENCE = re.compile(
     r"会怎样|会怎么样|会咋|咋处理|怎么处理|如何处理|咋办|怎么办|后果|怎么处罚|咋处罚|怎么罚|咋罚|罚不罚|会被|"
     r"受什么|承担什么|追究什么|怎么追责|咋追责|什么处分|怎么惩"
@@ -107,6 +107,8 @@ _ASKS_MEANS = re.compile(
     r"(?:啥|什么|哪些|哪种|哪几种|哪样)(?:手段|办法|方法|方式|招|途径|技术)|靠啥|靠什么|通过啥|通过什么|借助啥|借助什么"
 )
 _NAMES_MEANS = re.compile(r"方式|手段|办法|方法|途径|使用|利用|运用|通过|采取|采用|借助|依托|应用")
+# 向谁承诺 / 对谁公开 / 给谁报告: the party asked for follows the preposition in the notice's text too
+_ASKS_PARTY = re.compile(r"([向对给跟与])谁")
 _ASKED_CACHE = 1024
 # a verb in at most one clause of e² ≈ 7.4
 _SLOT_VERB_MIN_IDF = 2.0
@@ -423,9 +425,16 @@ class Extractor:
             best_fragment = "".join(fragments[first : position + 1])
             position = first
         else:
+            party = _ASKS_PARTY.search(normalize(search_text))
             best_fragment = max(
                 factual or fragments,
-                key=lambda f: (self._score(f, weights, kind, asked_unit) + self._governs(f, weights), -len(f)),
+                key=lambda f: (
+                    self._score(f, weights, kind, asked_unit)
+                    + self._governs(f, weights)
+                    # 向谁公开承诺: the fragment that writes 向… names the party asked for
+                    + (0.35 * weights.total if party and party.group(1) in f else 0.0),
+                    -len(f),
+                ),
             )
             position = fragments.index(best_fragment)
         if asks_means(search_text) and not _NAMES_MEANS.search(best_fragment):

@@ -405,10 +405,15 @@ def _names_document(hits: Sequence[Hit], topic: frozenset[str]) -> bool:
     return any(names_document(sentence) for sentence in _sentences_about(hits, topic))
 
 
+# 公示栏设在哪 is answered by where on a site (在醒目位置设置…), which names no division of China
+_POSITION = re.compile(r"(?:醒目|显著|明显|显眼)(?:位置|处|地方)|出入口|门口")
+
+
 def _names_a_place(text: str) -> bool:
     from index.metadata import mentions_place
 
-    return mentions_place(normalize(text))
+    plain = normalize(text)
+    return mentions_place(plain) or bool(_POSITION.search(plain))
 
 
 def _missing_figure(

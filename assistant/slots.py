@@ -19,7 +19,7 @@ UNITS = (
 # How cadres ask who is in charge: 谁负责, 归哪个部门管, 谁来抓, 找谁, 谁说了算
 _RESPONSIBILITY = re.compile(
     r"谁负责|由谁|谁管|归谁|归哪|哪个部门|哪些部门|哪几个部门|哪家|哪个单位|哪些单位|哪几个单位|责任单位|谁牵头|"
-    r"牵头部门|(?<![靠托凭])谁来|谁督促|谁抓|负责部门|主管部门|找谁|哪个局|谁说了算|谁主管|负总责|归口"
+    r"牵头部门|(?<![靠托凭请])谁来|谁督促|谁抓|负责部门|主管部门|找谁|哪个局|谁说了算|谁主管|负总责|归口"
 )
 # The words that ask who is in charge rather than name a topic: a clause answers with its units, not with them
 # (燃气归哪些部门管 is about 燃气; weighed as an unknown word, 归 alone outweighed it and the question was refused)
@@ -85,7 +85,7 @@ def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
 
 
 # 哪几条河 asks which rivers, not how many
-_ASKED_FIGURE = re.compile(rf"(?:多少|(?<!哪)几)({UNITS})")
+_ASKED_FIGURE = re.compile(rf"(?:多少|(?<![哪那这])几)({UNITS})")
 # 多少应急救援经费: the money word may come a few words after 多少
 _ASKED_MONEY = re.compile(
     r"多少[\u4e00-\u9fff]{0,6}?(?:钱|资金|经费|补助|补贴|奖金)|(?:补助|补贴|经费|资金|奖金|费用).{0,4}多少|工资"
@@ -133,7 +133,7 @@ _NAMES_FUNDING = re.compile(r"承担|财政|资金|经费|出资|补助|补贴|�
 
 # 搞几进 / 几到位 ask the figure of a numbered name (七进, 五到位), written with whatever character follows it; 几乎 and
 # 几时 are words of their own
-_ASKED_NUMBERED_NAME = re.compile(r"(?<!哪)几(?!乎|时|个|种|样|多)([\u4e00-\u9fff])")
+_ASKED_NUMBERED_NAME = re.compile(r"(?<![哪那这])几(?!乎|时|个|种|样|多)([\u4e00-\u9fff])")
 # 第几议题 asks for an ordinal: 第一议题 answers it, where elsewhere an ordinal is no figure
 ORDINAL = "第"
 # 把今年叫啥年 / 定为什么年 asks for the year's name, which notices give in quotes: “安全生产责任落实年”
@@ -171,11 +171,13 @@ def counted_thing(question: str) -> str | None:
     """What 几个/多少个 counts: written after the classifier (多少个行政编制 → 行政编制) or, when nothing follows,
     before it (忻州的化工园区一共有几个 → 化工园区)."""
     text = normalize(question)
-    after = re.search(r"(?:多少|(?<!哪)几)个([\u4e00-\u9fff]{2,10})", text)
+    after = re.search(r"(?:多少|(?<![哪那这])几)个([\u4e00-\u9fff]{2,10})", text)
     if after:
         thing = re.sub(r"^(的|是|要|有)|(的|呢|吗|啊|了)$", "", after.group(1))
         return thing if len(thing) >= 2 else None
-    before = re.search(r"([\u4e00-\u9fff]{2,8}?)(?:一共|总共|共)?(?:有|是|要建|建)?(?:多少|(?<!哪)几)个[？?。]*$", text)
+    before = re.search(
+        r"([\u4e00-\u9fff]{2,8}?)(?:一共|总共|共)?(?:有|是|要建|建)?(?:多少|(?<![哪那这])几)个[？?。]*$", text
+    )
     if before:
         thing = re.sub(r"^.*?的", "", before.group(1))
         return thing if len(thing) >= 2 else None

@@ -896,3 +896,26 @@ def test_xiqu_a_lesson_is_the_notices_jiqu(assistant) -> None:
     # 吸取教训 and 汲取教训 are one phrase; unknown, 吸取 weighed like the rarest word and the gate refused
     answer = assistant.ask("朔州今年要吸取哪几起事故的教训？")
     assert not answer.refused and "山阴县“2·7”爆炸事故" in answer.lead, answer.answer
+
+
+def test_who_is_hired_is_no_question_of_who_is_in_charge(assistant) -> None:
+    # 请谁来做: the notice names who is engaged (聘请第三方专家团队), not a responsibility note's units
+    answer = assistant.ask("2024年危化品企业请谁来做安全体检？")
+    assert "聘请第三方专家团队" in answer.lead and "责任单位" not in answer.lead, answer.lead
+
+
+def test_nei_ji_ge_points_back_and_asks_no_count(assistant) -> None:
+    # 那几个不伤害: a demonstrative, not 几个; read as a count, the question was refused for want of a figure
+    answer = assistant.ask("2023年说的不伤害自己那几个不伤害是哪几句？")
+    assert not answer.refused and "不伤害他人" in answer.lead, answer.answer
+
+
+def test_where_on_a_site_answers_where(assistant) -> None:
+    # 设在哪: 在醒目位置 is the place asked for though it names no division of China
+    answer = assistant.ask("企业的安全风险公示栏和告知卡要设在哪？")
+    assert not answer.refused and "醒目位置" in answer.lead, answer.answer
+
+
+def test_to_whom_leads_with_the_fragment_that_names_the_party(assistant) -> None:
+    answer = assistant.ask("2010年企业法定代表人要向谁公开承诺？")
+    assert "向政府、社会和职工进行公开承诺" in answer.lead, answer.lead
