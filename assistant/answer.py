@@ -173,6 +173,8 @@ class Asked:
     slot_verb: str | None = None  # the verb whose object is asked for (纳入 in 纳入啥管理, 推广 in 推广啥装置)
     lists: bool = False  # the question asks for several things (都有哪些行动)
     how_long: bool = False  # 多久 / 多长时间: a span (3年) states the time asked
+    means: bool = False  # 用啥手段 / 靠啥: the fragment naming the means is quoted with the one that matched
+    party: str | None = None  # the preposition of 向谁 / 对谁 / 给谁: the fragment writing it names the party
     # two single-character words written together in the question (加层 of 往上加层, cut 加/层): found together
     # in a text they are one word the dictionary lacks, and earn in full what each earns by half alone
     joined: tuple[tuple[int, int, str], ...] = ()
@@ -244,6 +246,8 @@ class Extractor:
             slot_verb=self._slot_verb(search_text, weights),
             lists=bool(_ASKS_LIST.search(normalize(search_text))),
             how_long=asks_how_long(search_text),
+            means=asks_means(search_text),
+            party=party.group(1) if (party := _ASKS_PARTY.search(normalize(search_text))) else None,
         )
 
     def _slot_verb(self, search_text: str, weights: dict[str, float]) -> str | None:
@@ -425,19 +429,18 @@ class Extractor:
             best_fragment = "".join(fragments[first : position + 1])
             position = first
         else:
-            party = _ASKS_PARTY.search(normalize(search_text))
             best_fragment = max(
                 factual or fragments,
                 key=lambda f: (
                     self._score(f, weights, kind, asked_unit)
                     + self._governs(f, weights)
                     # 向谁公开承诺: the fragment that writes 向… names the party asked for
-                    + (0.35 * weights.total if party and party.group(1) in f else 0.0),
+                    + (0.35 * weights.total if weights.party and weights.party in f else 0.0),
                     -len(f),
                 ),
             )
             position = fragments.index(best_fragment)
-        if asks_means(search_text) and not _NAMES_MEANS.search(best_fragment):
+        if weights.means and not _NAMES_MEANS.search(best_fragment):
             # 发现非法采矿用啥手段 → "加快推进使用卫星遥感监测工作，及时发现和打击非法采矿行为": the fragment that
             # matches the question names the purpose; the means is written beside it
             if position > 0 and _NAMES_MEANS.search(fragments[position - 1]):
