@@ -57,6 +57,7 @@ _YES_NO = re.compile(r"[吗不][？?]*$|是否|能不能|会不会|有没有|要
 # What a consequence clause says happens: the part of the sentence a lead quotes for 会怎样.
 _OUTCOME = re.compile(
     r"追究|处罚|问责|约谈|通报|曝光|移送|刑事|停产|整顿|关闭取缔|取缔|惩戒|罚|吊销|挂牌督办|列入|失信|巡查|溯源|不予|一票否决"
+    r"|(?:从重|从严|严肃|依法)处理"
 )
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
 _TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")

@@ -28,6 +28,7 @@ from assistant.scope import Filters, Scope, ScopeReader
 from assistant.slots import (
     NAMED_YEAR,
     asked_unit,
+    asks_date,
     asks_document,
     asks_payer,
     asks_person_or_contact,
@@ -35,6 +36,7 @@ from assistant.slots import (
     counted_spellings,
     figure_in,
     framing_words,
+    names_date,
     names_document,
     names_funding,
     states_count,
@@ -56,6 +58,8 @@ _LEVEL_RANK = {Level.NATIONAL: 0, Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY
 _FRAME_SHARE = 0.2
 # resultative and directional complements of everyday verbs (弄完, 拿来, 摆在, 搞好, 查出)
 _COMPLEMENTS = frozenset("完好来去在到上下出起掉住成")
+# verbs of intention (省里打算修哪个条例) frame what the notices plan, which they write without them
+_INTENT = frozenset(("打算", "寻思", "想要", "预备", "准备要"))
 
 
 class RetrievalMode(StrEnum):
@@ -200,7 +204,9 @@ class Retriever:
         hits = self._group(order, fused, lexical, dense, query_tokens, context.search_text, k)
         timings["total"] = _ms(started)
         signals = (
-            _signals(hits, dense[eligible], self._novel_share(query_tokens, context.search_text)) if hits else None
+            _signals(hits, dense[eligible], self._novel_share(query_tokens, context.search_text, hits))
+            if hits
+            else None
         )
         ruled_out = _ruled_out(simplified, hits, self.tokenizer.synonyms, self._topic_words(query_tokens))
         covered = (
@@ -278,7 +284,12 @@ class Retriever:
     def _frames(token: str, frame: frozenset[str]) -> bool:
         # the search cut may split a tagged word (什儿 → 什, 儿); a verb with a result or direction (弄完, 拿来,
         # 摆在) describes the asked action in everyday words, where a verb of its own (讨薪, 报销) names a topic
-        return token in frame or any(token in word for word in frame) or (len(token) == 2 and token[1] in _COMPLEMENTS)
+        return (
+            token in frame
+            or token in _INTENT
+            or any(token in word for word in frame)
+            or (len(token) == 2 and token[1] in _COMPLEMENTS)
+        )
 
     def _with_negations(self, tokens: list[str], search_text: str) -> list[str]:
         """没证 / 没有证 are the notices' 无证 (没人 → 无人): the everyday negation of a word the notices write
@@ -299,11 +310,19 @@ class Retriever:
             t for t in query_tokens if len(t) >= 2 and self.idf.get(t, 0.0) > common and t not in _FIGURE_WORDS
         )
 
-    def _novel_share(self, query_tokens: Sequence[str], search_text: str) -> float:
-        """Share of the question's word weight in words the notices never use that name a thing (工资, 医保)."""
+    def _novel_share(self, query_tokens: Sequence[str], search_text: str, hits: Sequence[Hit]) -> float:
+        """Share of the question's word weight in words the notices never use that name a thing (工资, 医保).
+
+        A single character that a best clause writes inside a word of its own (修 in 修订, 拍 in 随手拍) is the
+        everyday short form of that word; 买 in 新能源汽车买了有补贴吗 stays novel where no best clause writes it."""
         weights = self.word_weights(query_tokens, search_text)
         total = sum(weights.values())
-        novel = sum(w for t, w in weights.items() if t not in self.idf and w >= self._top_idf)
+        best_texts = [searchable(clause_search_text(hit.clause)).lower() for hit in hits[:3]]
+        novel = sum(
+            w
+            for t, w in weights.items()
+            if t not in self.idf and w >= self._top_idf and not (len(t) == 1 and any(t in text for text in best_texts))
+        )
         return novel / total if total else 0.0
 
     def _unknown_idf(self, frames: bool) -> float:
@@ -386,6 +405,8 @@ def _ruled_out(
         return "通知中不写具体人员和联系方式"
     if hits and asks_place(question) and not any(_names_a_place(hit.clause.text) for hit in hits[:3]):
         return "通知中没有写明地点"
+    if hits and asks_date(question) and not any(names_date(s) for s in _sentences_about(hits, topic)):
+        return "通知中没有写明具体日期"
     if hits and asks_document(question) and not _names_document(hits, topic):
         return "通知中没有写明要办的证件、手续或材料"
     if hits and asks_payer(question) and not any(names_funding(s) for s in _sentences_about(hits[:1], frozenset())):

@@ -248,6 +248,24 @@ def names_funding(text: str) -> bool:
     return bool(_NAMES_FUNDING.search(normalize(text)))
 
 
+# 哪几天能放 / 几号开始 / 几月份: the answer is a day or a month, which the clause must then name
+_ASKED_DATE = re.compile(r"哪(?:几|一)?天|几号|几月几[号日]|(?:什么|啥)日子|哪个月|几月份?")
+_NAMES_DATE = re.compile(
+    r"[\d一二三四五六七八九十]+月|[\d一二三四五六七八九十]+[日号]|除夕|元旦|春节|清明|五一|国庆|中秋|端午|节日|节假日"
+    r"|星期|周[一二三四五六日末]|月底|年底|月初|年初|期间|汛期|冬季|夏季|春季|秋季"
+)
+
+
+def asks_date(question: str) -> bool:
+    """哪几天 / 几号 / 几月份: the answer is a day or a month, which the clause must then name."""
+    return bool(_ASKED_DATE.search(normalize(question)))
+
+
+def names_date(text: str) -> bool:
+    """Whether a sentence names a day, a month, a festival or a season (6月, 春节期间, 汛期)."""
+    return bool(_NAMES_DATE.search(normalize(text)))
+
+
 def asks_place(question: str) -> bool:
     """建在哪/哪个城市/什么地方: the answer is a place, which the clause must then name."""
     return bool(_ASKED_PLACE.search(normalize(question)))

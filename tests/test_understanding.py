@@ -919,3 +919,26 @@ def test_where_on_a_site_answers_where(assistant) -> None:
 def test_to_whom_leads_with_the_fragment_that_names_the_party(assistant) -> None:
     answer = assistant.ask("2010年企业法定代表人要向谁公开承诺？")
     assert "向政府、社会和职工进行公开承诺" in answer.lead, answer.lead
+
+
+def test_an_intention_verb_frames_what_the_notice_plans(assistant) -> None:
+    # the notices write what is planned without 打算; unknown, it weighed like the rarest word and the gate refused
+    answer = assistant.ask("2021年打算修哪部条例？")
+    assert not answer.refused and "《山西省安全生产条例》" in answer.lead, answer.answer
+
+
+def test_a_single_character_is_novel_only_where_no_best_clause_writes_it(assistant) -> None:
+    # 修 is written in the answering clause's 修订; 买 in no best clause of a question about buying a car
+    assert not assistant.ask("2021年省里要修哪个条例").refused
+    assert assistant.ask("买新能源汽车政府给补贴吗？").refused
+
+
+def test_being_dealt_with_severely_is_an_outcome(assistant) -> None:
+    # 依法从重处理 is what happens to those who hide an accident; 瞒着不报 is the notices' 瞒报
+    answer = assistant.ask("2012年事故瞒着不报要怎么处理")
+    assert "依法从重处理" in answer.lead, answer.lead
+
+
+def test_asking_which_day_needs_a_clause_that_names_one(assistant) -> None:
+    answer = assistant.ask("春节期间烟花爆竹哪天能放？")
+    assert answer.refused and "没有写明具体日期" in answer.answer, answer.answer
