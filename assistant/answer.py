@@ -661,10 +661,10 @@ def responsibility_of(clause: Clause, sentence: str, weights_text: str, parent: 
 
 
 # 现场警示会谁来组织开: a sentence inside a task may name its own doer (…的, 市级行业领域安全监管部门要会同属地政府组织召开
-# 现场警示会), which answers better than the note that closes the task as a whole
+# 现场警示会; 县政府将组织…), which answers better than the note that closes the task as a whole
 _OWN_AGENT = re.compile(
-    r"(?:^|[，,；;：:])\s*((?:由)?([\u4e00-\u9fff（）()、]{2,24}?(?:部门|政府|管委会|局|厅|委|办|总队|支队|大队|中心))"
-    r"(?:要|负责|牵头|会同|组织|应当|统筹)[^，,；;。]*)"
+    r"(?:^|[，,；;：:])\s*((?:由)?([\u4e00-\u9fff（）()、]{1,24}?(?:部门|政府|管委会|局|厅|委|办|总队|支队|大队|中心))"
+    r"(?:将|须|必须)?(?:要|负责|牵头|会同|组织|应当|统筹)[^，,；;。]*)"
 )
 _ANY_AGENT = frozenset({"各级各部门", "各部门", "有关部门", "相关部门", "各级政府", "各级党委政府", "各有关部门"})
 

@@ -60,6 +60,8 @@ _FRAME_SHARE = 0.2
 _COMPLEMENTS = frozenset("完好来去在到上下出起掉住成")
 # verbs of intention (省里打算修哪个条例) frame what the notices plan, which they write without them
 _INTENT = frozenset(("打算", "寻思", "想要", "预备", "准备要"))
+# a word jieba cuts with a question word in it (怎么弄, 咋整, 啥样) asks; it names nothing
+_INTERROGATIVES = ("怎么", "怎样", "咋", "如何", "啥", "什么", "哪")
 
 
 class RetrievalMode(StrEnum):
@@ -287,6 +289,7 @@ class Retriever:
         return (
             token in frame
             or token in _INTENT
+            or token.startswith(_INTERROGATIVES)
             or any(token in word for word in frame)
             or (len(token) == 2 and token[1] in _COMPLEMENTS)
         )

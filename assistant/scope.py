@@ -244,7 +244,14 @@ class ScopeReader:
         pool = self.notices if filters == Filters() else [n for n in self.notices if filters.admits(n)]
         if filters != Filters() and not pool:
             return replace(scope, notice_ids=(), out_of_scope="没有符合筛选条件的通知")
-        pool = self._named(scope, pool)
+        named_pool = self._named(scope, pool)
+        if not named_pool and scope.level and not scope.issuers and scope.years:
+            # 2009年县里多久给乡镇通报: with no notice of that level and year, 县里 names who acts in that year's
+            # notices (every county), not a notice of the asker's own county
+            unleveled = self._named(replace(scope, level=None), pool)
+            if unleveled:
+                scope, named_pool = replace(scope, level=None), unleveled
+        pool = named_pool
         if not pool:
             named = (
                 "".join(i.removesuffix("人民政府") for i in scope.issuers) or _level_name(scope.level)

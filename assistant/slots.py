@@ -52,8 +52,12 @@ _COMPARISON_WORDS = frozenset(
 )
 
 
+# 通报给哪些部门 / 向哪个单位报告 ask to whom something goes, answered by the sentence, not by who is in charge
+_RECIPIENT = re.compile(r"(?:[给向]|报送|抄送|通报|告知)(?:哪些|哪个|哪几个|哪家)(?:部门|单位)")
+
+
 def asks_who_is_responsible(question: str) -> bool:
-    return bool(_RESPONSIBILITY.search(normalize(question)))
+    return bool(_RESPONSIBILITY.search(_RECIPIENT.sub("", normalize(question))))
 
 
 def asks_comparison(question: str) -> bool:
@@ -77,11 +81,16 @@ def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
         framing |= _COMPARISON_WORDS
     # an A-not-A form with a character either side (乡镇要不要配 → 镇要不要配): the words jieba cuts from it
     yes_no = [text[max(0, m.start() - 1) : m.end() + 1] for m in _A_NOT_A.finditer(text)]
+    framing |= set(_HOW_TO_DO.findall(text))
     return frozenset(
         word
         for word in words
         if word in framing or any(("不" in word or "没" in word) and word in frame for frame in yes_no)
     )
+
+
+# 咋整 / 怎么弄 / 如何搞: a light verb after a question word asks what to do; the notices answer with the deed
+_HOW_TO_DO = re.compile(r"(?:咋|怎么|怎样|如何)([整弄搞干办做])")
 
 
 # 哪几条河 asks which rivers, not how many

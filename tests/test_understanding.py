@@ -942,3 +942,26 @@ def test_being_dealt_with_severely_is_an_outcome(assistant) -> None:
 def test_asking_which_day_needs_a_clause_that_names_one(assistant) -> None:
     answer = assistant.ask("春节期间烟花爆竹哪天能放？")
     assert answer.refused and "没有写明具体日期" in answer.answer, answer.answer
+
+
+def test_a_level_word_names_who_acts_where_that_level_has_no_notice_that_year(assistant) -> None:
+    # no county notice of 2009: 县里 is who the provincial notice tells to act, not the asker's own county's notice
+    answer = assistant.ask("2009年县里每隔多久要向乡镇通报小矿山名单？")
+    assert not answer.refused and "每季度" in answer.lead, answer.answer
+
+
+def test_to_which_departments_a_result_goes_is_no_question_of_who_is_in_charge(assistant) -> None:
+    answer = assistant.ask("2012年企业标准化的评价结果报给哪些部门？")
+    assert "银行" in answer.lead and "责任单位" not in answer.lead, answer.lead
+
+
+def test_a_government_that_will_convene_is_the_named_doer(assistant) -> None:
+    # 县政府将组织…召开现场警示会 answers who, before the note closing the task (县安委会有关成员单位负责)
+    answer = assistant.ask("沁水县出了较大事故谁来组织开现场警示会？")
+    assert "县政府将组织" in answer.lead, answer.lead
+
+
+def test_money_and_how_to_do_it_in_everyday_words(assistant) -> None:
+    # 钱 is the notices' 资金; 咋整 asks what to do and names nothing
+    answer = assistant.ask("2021年救灾的钱咋整")
+    assert not answer.refused and "救灾资金" in answer.lead, answer.answer
