@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.context import TURN_BREAK
 from assistant.facts import is_note, leading_note, tidy, without_leading_note
 from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.slots import (
@@ -111,6 +112,9 @@ _NAMES_MEANS = re.compile(r"方式|手段|办法|方法|途径|使用|利用|运
 # 向谁承诺 / 对谁公开 / 给谁报告: the party asked for follows the preposition in the notice's text too
 _ASKS_PARTY = re.compile(r"([向对给跟与])谁")
 _ASKED_CACHE = 1024
+# how much more a follow-up's own words count than the earlier turn's in choosing the lead: the earlier turn's words
+# are often rarer (攻坚克难, 重点县) and, counted alike, pick the sentence that answered the earlier question
+_FOCUS_WEIGHT = 2.0
 # a verb in at most one clause of e² ≈ 7.4
 _SLOT_VERB_MIN_IDF = 2.0
 _WHAT = frozenset(("啥", "什么", "哪些", "哪个", "哪几个", "哪种", "哪类", "啥样", "什么样"))
@@ -179,6 +183,9 @@ class Asked:
     # two single-character words written together in the question (加层 of 往上加层, cut 加/层): found together
     # in a text they are one word the dictionary lacks, and earn in full what each earns by half alone
     joined: tuple[tuple[int, int, str], ...] = ()
+    # a follow-up's own words (道路交通, 车 in 那道路交通重点查啥车 after a turn about 非煤矿山): the sentence they find
+    # answers it, not the one the earlier turn's words find, so they count twice
+    focus: tuple[dict[str, float], ...] = ()
 
     @property
     def total(self) -> float:
@@ -231,6 +238,12 @@ class Extractor:
         ]
         groups = [group for group, _ in found if group]
         rewrites = frozenset(i for i, (group, rewrite) in enumerate(g for g in found if g[0]) if rewrite)
+        own_text = search_text.rsplit(TURN_BREAK, 1)[1] if TURN_BREAK in search_text else ""
+        own_words = set(self.tokenizer.query(own_text)) if own_text else set()
+        # the follow-up's own spellings only: 重点 of 那道路交通重点查啥车, not the earlier turn's 重点县 in its group
+        focus = tuple(
+            {t: w for t, w in group.items() if t in own_words} for group in groups if own_words & group.keys()
+        )
         head: set[str] = set()
         for match in _HEAD.finditer(normalize(search_text)):
             asked_text = match.group(1) or match.group(2)
@@ -241,6 +254,7 @@ class Extractor:
         return Asked(
             groups=tuple(groups),
             joined=_joined_singles(groups, plain),
+            focus=focus if len(focus) < len(groups) else (),
             novel=frozenset(t for t in weights if t not in self.retriever.idf),
             rewrites=rewrites,
             head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
@@ -299,7 +313,8 @@ class Extractor:
         # asked-for word counts twice, unless it is vaguer than the question's average word (搞什么活动)
         mean = asked.total / len(asked.groups) if asked.groups else 0.0
         score += sum(credits[i] for i in asked.head if max(asked.groups[i].values()) >= mean)
-        return score
+        focus = sum(_credit(group, normalized, asked.novel, alternatives=True) for group in asked.focus)
+        return score + _FOCUS_WEIGHT * focus
 
     def matched(self, text: str, search_text: str) -> frozenset[int]:
         """Which of the question's word groups `text` holds."""

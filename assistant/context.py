@@ -27,6 +27,11 @@ _REFERS_BACK = re.compile(
 )
 
 
+# between the earlier turns' text and the follow-up's own in a search text: searched as a space, it tells the lead
+# which words the follow-up itself asks (那道路交通重点查啥车 after a question about 非煤矿山)
+TURN_BREAK = "\n"
+
+
 @dataclass(frozen=True)
 class Contextualized:
     """A question made self-contained: the text to search and its (unresolved) scope."""
@@ -121,4 +126,4 @@ def _step(question: str, previous: Contextualized | None, reader: ScopeReader, t
     if named and named_before and not named & named_before:
         # 烟花爆竹呢？ after 危化品有啥要求？ asks the same of another industry, not of both
         earlier = without_industries(earlier, named_before)
-    return Contextualized(f"{earlier} {own_text}", merged, True)
+    return Contextualized(f"{earlier}{TURN_BREAK}{own_text}", merged, True)

@@ -965,3 +965,9 @@ def test_money_and_how_to_do_it_in_everyday_words(assistant) -> None:
     # 钱 is the notices' 资金; 咋整 asks what to do and names nothing
     answer = assistant.ask("2021年救灾的钱咋整")
     assert not answer.refused and "救灾资金" in answer.lead, answer.answer
+
+
+def test_a_follow_up_s_own_words_choose_the_sentence(assistant) -> None:
+    # the earlier turn's rarer words (攻坚, 重点县) chose the sentence that answered it; the follow-up asks another
+    answer = assistant.ask("那道路交通方面重点管哪些车？", ["2015年非煤矿山要在多少个重点县搞攻坚？"])
+    assert "道路交通" in answer.lead or "客车" in answer.lead, answer.lead
