@@ -143,7 +143,7 @@ class Retriever:
         return found
 
     def _clause_text(self, index: int) -> str:
-        return searchable(clause_search_text(self.clauses[index])).lower()
+        return _searchable_clause(self.clauses[index])
 
     @cached_property
     def idf(self) -> dict[str, float]:
@@ -320,7 +320,7 @@ class Retriever:
         everyday short form of that word; 买 in 新能源汽车买了有补贴吗 stays novel where no best clause writes it."""
         weights = self.word_weights(query_tokens, search_text)
         total = sum(weights.values())
-        best_texts = [searchable(clause_search_text(hit.clause)).lower() for hit in hits[:3]]
+        best_texts = [_searchable_clause(hit.clause) for hit in hits[:3]]
         novel = sum(
             w
             for t, w in weights.items()
@@ -473,6 +473,11 @@ def _signals(hits: Sequence[Hit], eligible_dense: np.ndarray, novel: float) -> S
         dense_gap=gap,
         novel=novel,
     )
+
+
+def _searchable_clause(clause: Clause) -> str:
+    """A clause's text as questions are matched against it (searchable, lowercased)."""
+    return searchable(clause_search_text(clause)).lower()
 
 
 def _simplified(text: str) -> str:

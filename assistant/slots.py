@@ -68,6 +68,10 @@ def asks_comparison(question: str) -> bool:
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
+# 咋整 / 怎么弄 / 如何搞: a light verb after a question word asks what to do; the notices answer with the deed
+_HOW_TO_DO = re.compile(r"(?:咋|怎么|怎样|如何)([整弄搞干办做])")
+
+
 def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
     """The words of `words` that only say what kind of answer `question` wants, not what it is about: who is in
     charge (归, 谁来管, 牵头 in 谁牵头), how texts differ (区别, 变化 in 有啥区别), yes or no (不要, 需不需要 of an
@@ -87,10 +91,6 @@ def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
         for word in words
         if word in framing or any(("不" in word or "没" in word) and word in frame for frame in yes_no)
     )
-
-
-# 咋整 / 怎么弄 / 如何搞: a light verb after a question word asks what to do; the notices answer with the deed
-_HOW_TO_DO = re.compile(r"(?:咋|怎么|怎样|如何)([整弄搞干办做])")
 
 
 # 哪几条河 asks which rivers, not how many
