@@ -72,7 +72,29 @@ _SPAN = re.compile(
 # 救灾资金啥时候拨 → 及时下拨: no date, but the notice's answer to "when"; it keeps the best clause leading where a
 # clause below it gives some unrelated date
 _PROMPTLY = re.compile(r"及时|立即|第一时间|即时|迅速")
-_FRAGMENT = re.compile(r"(?<=[，,；;：:])")
+_FRAGMENT_END = frozenset("，,；;：:")
+_OPENING = {"（": "）", "(": ")", "【": "】", "“": "”", "《": "》"}
+
+
+def split_fragments(sentence: str) -> list[str]:
+    """A sentence cut after each comma, semicolon and colon that stands outside brackets and quotes: “三个绝不能过高估计”
+    （绝不能过高估计全省安全生产形势，绝不能…）spells out its name in one fragment, not in halves of a bracket."""
+    fragments, start, closing = [], 0, []
+    for position, char in enumerate(sentence):
+        if char in _OPENING:
+            closing.append(_OPENING[char])
+        elif closing and char == closing[-1]:
+            closing.pop()
+        elif char in _FRAGMENT_END and not closing:
+            fragments.append(sentence[start : position + 1])
+            start = position + 1
+    if closing:  # a bracket never closed (a PDF line break lost it): cut at every mark rather than nowhere
+        return [f for f in re.split(r"(?<=[，,；;：:])", sentence) if f]
+    if start < len(sentence):
+        fragments.append(sentence[start:])
+    return fragments
+
+
 # a fragment opening a correlative pair (什么时间…，什么时间…; 谁…，谁…)
 _CORRELATIVE = re.compile(r"什么[\u4e00-\u9fff]?|谁|哪里|哪儿|多少")
 # a fragment that only sets the case: …的 (对发生重大事故的), …的（不含道路交通事故）, or a time (颁发许可证照后)
@@ -111,16 +133,24 @@ _ASKS_MEANS = re.compile(
 _NAMES_MEANS = re.compile(r"方式|手段|办法|方法|途径|使用|利用|运用|通过|采取|采用|借助|依托|应用")
 # 向谁承诺 / 对谁公开 / 给谁报告: the party asked for follows the preposition in the notice's text too
 _ASKS_PARTY = re.compile(r"([向对给跟与])谁")
+# 针对哪些人 / 啥人员 / 什么对象: the answer names people, so of the sentence's fragments the one naming them leads
+_ASKS_PEOPLE = re.compile(r"(?:哪些|什么|啥|哪类|哪种|哪几类|哪几种|哪部分)(?:人|人员|群体|对象)")
+_NAMES_PEOPLE = re.compile(
+    r"人员|负责人|干部|职工|工人|员工|群众|学生|居民|从业者|劳动者|驾驶人|司机|村民|业主|经营者|管理者"
+)
 _ASKED_CACHE = 1024
 # how much more a follow-up's own words count than the earlier turn's in choosing the lead: the earlier turn's words
 # are often rarer (攻坚克难, 重点县) and, counted alike, pick the sentence that answered the earlier question
 _FOCUS_WEIGHT = 2.0
+_EARLIER_SHARE = 0.25
 # a verb in at most one clause of e² ≈ 7.4
 _SLOT_VERB_MIN_IDF = 2.0
 _WHAT = frozenset(("啥", "什么", "哪些", "哪个", "哪几个", "哪种", "哪类", "啥样", "什么样"))
 # 都有哪些行动 / 包括啥: the answer names several things, and a sentence listing them as the asked kind
 # (…、…等行动) holds it; a list of anything else (雨水管渠、低洼易涝区、地下空间…) does not
 _ASKS_LIST = re.compile(r"哪些|哪几[个种类项条方样]|都有啥|都有什么|都是啥|都是什么|包括啥|包括什么|包括哪")
+# 有几项安全生产工作制度: the thing counted (its last two characters, 制度), which a follow-up 具体是哪些 asks to list
+_COUNTED_HEAD = re.compile(r"(?:几|多少)[项个种类条大][\u4e00-\u9fff]*?([\u4e00-\u9fff]{2})(?:[？?。，,吗呢呀啊]|$)")
 _LISTED_AS = "、[^，,。；;]{1,40}?(?:等|和|及)[\u4e00-\u9fff]{0,6}?"
 _WHICH_NOTICE = re.compile(r"哪(个|份|一份|些|几份|一年的?|年的?)(文件|通知|意见)")
 
@@ -179,6 +209,7 @@ class Asked:
     lists: bool = False  # the question asks for several things (都有哪些行动)
     how_long: bool = False  # 多久 / 多长时间: a span (3年) states the time asked
     means: bool = False  # 用啥手段 / 靠啥: the fragment naming the means is quoted with the one that matched
+    people: bool = False  # 针对哪些人: the fragment naming people (人员, 负责人, 干部…) is the answer
     party: str | None = None  # the preposition of 向谁 / 对谁 / 给谁: the fragment writing it names the party
     # two single-character words written together in the question (加层 of 往上加层, cut 加/层): found together
     # in a text they are one word the dictionary lacks, and earn in full what each earns by half alone
@@ -186,6 +217,9 @@ class Asked:
     # a follow-up's own words (道路交通, 车 in 那道路交通重点查啥车 after a turn about 非煤矿山): the sentence they find
     # answers it, not the one the earlier turn's words find, so they count twice
     focus: tuple[dict[str, float], ...] = ()
+    # the groups only the earlier turns name (攻坚克难, 重点县): they found the clause, but within it they point at
+    # the sentence that answered the earlier question, so where the follow-up names words of its own they count less
+    earlier: frozenset[int] = frozenset()
 
     @property
     def total(self) -> float:
@@ -245,7 +279,12 @@ class Extractor:
             {t: w for t, w in group.items() if t in own_words} for group in groups if own_words & group.keys()
         )
         head: set[str] = set()
-        for match in _HEAD.finditer(normalize(search_text)):
+        lists = bool(_ASKS_LIST.search(normalize(search_text)))
+        heads = list(_HEAD.finditer(normalize(search_text)))
+        if lists and not heads:
+            # 具体是哪些？ after 有几项制度: the earlier turn's counted thing is what the list is of
+            heads = list(_COUNTED_HEAD.finditer(normalize(search_text)))
+        for match in heads:
             asked_text = match.group(1) or match.group(2)
             # 开啥会: 会 alone is a stopword; the question holds it as 啥会, whose group has the notices' words for it
             head |= set(self.tokenizer(asked_text)) or {
@@ -255,13 +294,17 @@ class Extractor:
             groups=tuple(groups),
             joined=_joined_singles(groups, plain),
             focus=focus if len(focus) < len(groups) else (),
+            earlier=frozenset(i for i, group in enumerate(groups) if not own_words & group.keys())
+            if focus and len(focus) < len(groups)
+            else frozenset(),
             novel=frozenset(t for t in weights if t not in self.retriever.idf),
             rewrites=rewrites,
             head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
             slot_verb=self._slot_verb(search_text, weights),
-            lists=bool(_ASKS_LIST.search(normalize(search_text))),
+            lists=lists,
             how_long=asks_how_long(search_text),
             means=asks_means(search_text),
+            people=bool(_ASKS_PEOPLE.search(normalize(search_text))),
             party=party.group(1) if (party := _ASKS_PARTY.search(normalize(search_text))) else None,
         )
 
@@ -314,6 +357,7 @@ class Extractor:
         mean = asked.total / len(asked.groups) if asked.groups else 0.0
         score += sum(credits[i] for i in asked.head if max(asked.groups[i].values()) >= mean)
         focus = sum(_credit(group, normalized, asked.novel, alternatives=True) for group in asked.focus)
+        score -= (1.0 - _EARLIER_SHARE) * sum(credits[i] for i in asked.earlier)
         return score + _FOCUS_WEIGHT * focus
 
     def matched(self, text: str, search_text: str) -> frozenset[int]:
@@ -422,13 +466,20 @@ class Extractor:
     ) -> Pick:
         weights = self._weights(search_text)
         score, _, sentence = max(scored, key=lambda item: (item[0], -item[1]))
-        fragments = [f for f in _FRAGMENT.split(sentence) if f.strip()]
+        fragments = [f for f in split_fragments(sentence) if f.strip()]
         # "森林草原火灾：" labels what follows; it is never the answer itself
         fragments = [f for f in fragments if not f.rstrip().endswith(("：", ":"))] or fragments
         factual = _factual(fragments, kind, asked_unit, weights.how_long)
+        if kind is QuestionType.COUNT and weights.focus and not any(_holds(f, weights.focus) for f in factual):
+            # 那机制呢？ after 健全几大体系: the earlier turn's unit counted its own subject (五大体系); the figure
+            # about the follow-up's subject (十项机制) may be in another unit
+            factual = [f for f in fragments if _NUMBER.search(_without_ordinals(f, None)) and _holds(f, weights.focus)]
         if not factual and may_ask_places(search_text):
             # 在哪几个地方建: the fragment that names the places
             factual = [f for f in fragments if mentions_place(normalize(f))]
+        if not factual and weights.people:
+            # 针对哪些人: the fragment that names them, though another holds more of the question's words
+            factual = [f for f in fragments if _NAMES_PEOPLE.search(f)]
         # for 多少/什么时候/会怎样 the lead must carry the figure, the date or the outcome, whatever else scores higher
         if kind is QuestionType.CONSEQUENCE and factual:
             # "对…的，移送司法机关追究刑事责任": the outcome follows its condition, and may take several fragments
@@ -464,8 +515,9 @@ class Extractor:
                 position -= 1
             elif position + 1 < len(fragments) and _NAMES_MEANS.search(fragments[position + 1]):
                 best_fragment = best_fragment + fragments[position + 1]
-        if position > 0 and _says_little(best_fragment):
-            # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done
+        if position > 0 and (_says_little(best_fragment) or _SPELLS_OUT.match(best_fragment)):
+            # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done;
+            # "即…制度、…制度" spells out the list the fragment before it names
             best_fragment = fragments[position - 1] + best_fragment
         elif position + 1 < len(fragments) and (
             self._governs(fragments[position + 1], weights) > self._governs(best_fragment, weights)
@@ -594,6 +646,11 @@ def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | Non
     return [f for f, body in bodies.items() if _NUMBER.search(body)]
 
 
+def _holds(fragment: str, groups: Sequence[dict[str, float]]) -> bool:
+    plain = searchable(fragment).lower()
+    return any(spelling in plain for group in groups for spelling in group)
+
+
 def _says_little(fragment: str) -> bool:
     residue = _TIME.sub("", _NUMBER.sub("", re.sub(r"\d{4}年|\d+(\.\d+)?", "", normalize(fragment))))
     return len(re.findall(r"[\u4e00-\u9fff]", residue)) < _MIN_SUBSTANCE
@@ -604,7 +661,7 @@ def trim_quote(sentence: str, keep: str | None = None) -> str:
     sentence = sentence.strip()
     if len(sentence) <= _MAX_QUOTE_CHARS:
         return sentence
-    parts = [f for f in _FRAGMENT.split(sentence) if f]
+    parts = [f for f in split_fragments(sentence) if f]
     anchor = next((i for i, part in enumerate(parts) if keep and keep.strip() and keep.strip() in part), 0)
     start = end = anchor
     length = len(parts[anchor])
@@ -723,19 +780,19 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
         best: dict[str, Pick] = {}
         for hit in retrieval.hits:
             for clause in (hit.clause, *hit.duplicates):
-                pick = extractor.pick(hit, clause, retrieval.search_text, kind, unit_asked(retrieval.question))
+                pick = extractor.pick(hit, clause, retrieval.search_text, kind, unit_asked(retrieval.form))
                 if clause.notice_id not in best or pick.score > best[clause.notice_id].score:
                     best[clause.notice_id] = pick
         order = {notice.notice_id: i for i, notice in enumerate(extractor.retriever.corpus.notices)}
         chosen = sorted(best.values(), key=lambda p: -p.score)[:4]
         return sorted(chosen, key=lambda p: (p.notice.year, order[p.notice.notice_id]))
-    unit = unit_asked(retrieval.question)
+    unit = unit_asked(retrieval.form)
     hits = retrieval.hits[:3]
     candidates = [extractor.pick(hit, hit.clause, retrieval.search_text, kind, unit) for hit in hits]
     if not candidates:
         return []
     first = candidates[0]
-    counted = counted_spellings(retrieval.question, extractor.tokenizer.synonyms)
+    counted = counted_spellings(retrieval.form, extractor.tokenizer.synonyms)
     how_long = asks_how_long(retrieval.search_text)
     if not _states_asked(first.fragment, kind, unit, counted, how_long):
         # 一个月查几次: the best clause's best sentence states no count; the best sentence that does, in the first

@@ -32,6 +32,22 @@ _REFERS_BACK = re.compile(
 TURN_BREAK = "\n"
 
 
+# 企业从业人员呢？ / 那2024年呢？: a subject or a scope with 呢 and no question word of its own asks the earlier
+# question again of it, so the earlier question's form (几次, 多少个, 什么时候) says what kind of answer it wants
+_BARE_FOLLOW_UP = re.compile(r"^(?:那|那么)?[^？?，,。；;]{0,16}?呢[？?！!。～~]*$")
+_QUESTION_WORD = re.compile(r"啥|什么|哪|谁|几|多少|多久|多长|怎|咋|如何|吗|是否|有没有|要不要|能不能|可不可以")
+
+
+def asked_form(question: str, history: Sequence[str]) -> str:
+    """The question whose wording says what kind of answer is wanted: `question`, or for a bare 那X呢 follow-up
+    the latest earlier turn that asks in words of its own."""
+    for text in (question, *reversed(history)):
+        plain = text.strip()
+        if not (_BARE_FOLLOW_UP.match(plain) and not _QUESTION_WORD.search(plain)):
+            return text
+    return question
+
+
 @dataclass(frozen=True)
 class Contextualized:
     """A question made self-contained: the text to search and its (unresolved) scope."""
@@ -115,6 +131,7 @@ def _step(question: str, previous: Contextualized | None, reader: ScopeReader, t
         level=scope.level if scope.issuers or scope.level else before.level,
         years=years or before.years,
         relative_year=scope.relative_year if years else before.relative_year,
+        years_carried=not years and bool(before.years),
     )
     content = tokenizer(own_text)
     named = industries_named(own_text)

@@ -311,8 +311,8 @@ class Assistant:
 
     def _extractive(self, question: str, retrieval: Retrieval) -> Answer:
         scope = retrieval.scope
-        kind = question_type(question, len(scope.issuers), len(scope.years))
-        detail = detail_type(question) if kind in (QuestionType.COMPARISON, QuestionType.WHICH_NOTICE) else kind
+        kind = question_type(retrieval.form, len(scope.issuers), len(scope.years))
+        detail = detail_type(retrieval.form) if kind in (QuestionType.COMPARISON, QuestionType.WHICH_NOTICE) else kind
         picks = first_picks(self.extractor, retrieval, detail, per_notice=kind is QuestionType.COMPARISON)
         if kind is QuestionType.COMPARISON and len(picks) == 1:
             # the place named two issuers (兰州市人民政府, 兰州市安全生产委员会) or 省里 two provinces, and one

@@ -22,7 +22,13 @@ from functools import cached_property
 
 import numpy as np
 
-from assistant.context import contextualize, figures_in_digits, strip_courtesy, strip_instructions
+from assistant.context import (
+    asked_form,
+    contextualize,
+    figures_in_digits,
+    strip_courtesy,
+    strip_instructions,
+)
 from assistant.gate import Gate, Signals, gate_for
 from assistant.scope import Filters, Scope, ScopeReader
 from assistant.slots import (
@@ -98,6 +104,12 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
     signals: Signals | None = None
     ruled_out: str | None = None  # why a rule declared the question not covered, whatever the gate says
+    # the question whose wording says what kind of answer is wanted: for 企业从业人员呢？ the earlier 要轮训几次
+    asked: str = ""
+
+    @property
+    def form(self) -> str:
+        return self.asked or self.question
 
     @property
     def coverage(self) -> float:
@@ -210,15 +222,23 @@ class Retriever:
             if hits
             else None
         )
-        ruled_out = _ruled_out(simplified, hits, self.tokenizer.synonyms, self._topic_words(query_tokens))
+        form = asked_form(simplified, [_simplified(h) for h in history])
+        ruled_out = _ruled_out(form, hits, self.tokenizer.synonyms, self._topic_words(query_tokens))
         covered = (
-            signals is not None
-            and ruled_out is None
-            and (self.gate.admits(signals) or _names_the_year(simplified, hits))
+            signals is not None and ruled_out is None and (self.gate.admits(signals) or _names_the_year(form, hits))
         )
         reason = None if covered else ruled_out or "现有通知中没有与问题相符的内容"
         return Retrieval(
-            question, context.search_text, scope, tuple(hits), covered, reason, timings, signals, ruled_out
+            question,
+            context.search_text,
+            scope,
+            tuple(hits),
+            covered,
+            reason,
+            timings,
+            signals,
+            ruled_out,
+            form if form != simplified else "",
         )
 
     def _names_place(self, text: str) -> bool:

@@ -88,6 +88,8 @@ class Scope:
     notice_ids: tuple[str, ...] | None = None
     out_of_scope: str | None = None
     mentions: tuple[str, ...] = field(default=())  # the words that carried the scope, removed before search
+    # the years came from an earlier turn (大同呢？ after 忻州2024年…): they were the other issuer's, not asked
+    years_carried: bool = False
 
     @property
     def restricted(self) -> bool:
@@ -251,6 +253,13 @@ class ScopeReader:
             unleveled = self._named(replace(scope, level=None), pool)
             if unleveled:
                 scope, named_pool = replace(scope, level=None), unleveled
+        if not named_pool and scope.years_carried and (scope.issuers or scope.level):
+            # 大同呢？ after 忻州2024年理论学习多久一次: 2024 was 忻州's notice's year; 大同's latest notice answers
+            any_year = self._named(replace(scope, years=()), pool)
+            if any_year:
+                latest = max(notice.year for notice in any_year)
+                named_pool = [notice for notice in any_year if notice.year == latest]
+                scope = replace(scope, years=(latest,), years_carried=False)
         pool = named_pool
         if not pool:
             named = (

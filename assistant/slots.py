@@ -72,6 +72,12 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _HOW_TO_DO = re.compile(r"(?:咋|怎么|怎样|如何)([整弄搞干办做])")
 
 
+# 建在哪几个地方 / 啥地方: 地方 asks for places, it is not the notices' 地方 (哪些地方标准, 地方政府)
+_PLACE_ASKED_AS_WORD = re.compile(
+    r"(?:哪(?:几个|些|个|几处)?|什么|啥)地方(?!性|标准|安全|政府|法|规|特色|病|财政|党委|各级)"
+)
+
+
 def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
     """The words of `words` that only say what kind of answer `question` wants, not what it is about: who is in
     charge (归, 谁来管, 牵头 in 谁牵头), how texts differ (区别, 变化 in 有啥区别), yes or no (不要, 需不需要 of an
@@ -86,6 +92,8 @@ def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
     # an A-not-A form with a character either side (乡镇要不要配 → 镇要不要配): the words jieba cuts from it
     yes_no = [text[max(0, m.start() - 1) : m.end() + 1] for m in _A_NOT_A.finditer(text)]
     framing |= set(_HOW_TO_DO.findall(text))
+    if _PLACE_ASKED_AS_WORD.search(text):
+        framing.add("地方")
     return frozenset(
         word
         for word in words
@@ -97,7 +105,7 @@ def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
 _ASKED_FIGURE = re.compile(rf"(?:多少|(?<![哪那这])几)({UNITS})")
 # 多少应急救援经费: the money word may come a few words after 多少
 _ASKED_MONEY = re.compile(
-    r"多少[\u4e00-\u9fff]{0,6}?(?:钱|资金|经费|补助|补贴|奖金)|(?:补助|补贴|经费|资金|奖金|费用).{0,4}多少|工资"
+    r"多少[\u4e00-\u9fff]{0,6}?(?:钱|资金|经费|补助|补贴|奖金)|(?:补助|补贴|经费|资金|奖金|费用|投资).{0,4}多少(?!比例|百分|成)|工资|多少亿"
 )
 _ASKED_SHARE = re.compile(r"百分之多少|多大比例|比例是多少|占比多少|百分比")
 # 几类 is answered by 四类 or 四个类别: the general classifier 个 may stand between figure and unit; a four-digit
@@ -160,7 +168,7 @@ def asked_unit(question: str) -> str | None:
     if _ASKED_YEAR_NAME.search(text):
         return NAMED_YEAR
     if _ASKED_MONEY.search(text):
-        return "元|万元|亿元"
+        return "元|万元|亿元|亿"
     if _ASKED_AGE.search(text):
         return "岁|周岁"
     if _ASKED_CLOCK.search(text):

@@ -9,7 +9,8 @@ import marshal
 import numpy as np
 import pytest
 
-from assistant.answer import detail_type, question_type, trim_quote
+from assistant.answer import detail_type, question_type, split_fragments, trim_quote
+from assistant.context import asked_form
 from assistant.gate import GATE_FILE, LEXICAL_ONLY, Signals, fit, gate_for
 from assistant.metadata import NoticeField, asked_field
 from assistant.retrieve import RetrievalMode
@@ -170,9 +171,10 @@ def test_a_figure_in_a_unit_no_clause_states_is_not_given(assistant, question) -
 @pytest.mark.parametrize(
     ("question", "unit"),
     [
-        ("补助多少钱", "元|万元|亿元"),
-        ("每个村拨多少防汛救灾资金", "元|万元|亿元"),  # the money word a few words after 多少
-        ("举报奖金最高给多少", "元|万元|亿元"),
+        ("补助多少钱", "元|万元|亿元|亿"),
+        ("每个村拨多少防汛救灾资金", "元|万元|亿元|亿"),  # the money word a few words after 多少
+        ("举报奖金最高给多少", "元|万元|亿元|亿"),
+        ("这个工程一共投资多少亿", "元|万元|亿元|亿"),  # an amount of money written in 亿
         ("覆盖率百分之多少", "%|％|成"),
         ("要占地多少亩", "亩"),
         ("朔州防洪重点是哪几条河", None),
@@ -971,3 +973,69 @@ def test_a_follow_up_s_own_words_choose_the_sentence(assistant) -> None:
     # the earlier turn's rarer words (攻坚, 重点县) chose the sentence that answered it; the follow-up asks another
     answer = assistant.ask("那道路交通方面重点管哪些车？", ["2015年非煤矿山要在多少个重点县搞攻坚？"])
     assert "道路交通" in answer.lead or "客车" in answer.lead, answer.lead
+
+
+def test_a_follow_up_naming_its_own_subject_leads_with_it(assistant) -> None:
+    # 安全乡村创建 chose the clause; 应急管理 is what the follow-up asks about within it
+    answer = assistant.ask("那应急管理这块呢？", ["2013年安全乡村创建要完成啥？"])
+    assert answer.citations[0].clause_id == "山西省-2013/七"
+    assert "应急" in answer.lead and "安全乡村" not in answer.lead, answer.lead
+
+
+def test_which_places_asks_for_places_not_the_word_difang(assistant) -> None:
+    # 哪些地方 asks where; the notices' 地方 (地方标准体系) is another word
+    answer = assistant.ask("2010年区域性应急救援基地建在哪些地方？")
+    assert "阳泉" in answer.lead, answer.lead
+
+
+def test_a_follow_up_asking_for_the_list_gets_the_counted_things(assistant) -> None:
+    answer = assistant.ask("都有哪些？", ["2010年省政府有几项安全生产工作制度？"])
+    assert "联席会议制度" in answer.lead and answer.lead.count("制度") >= 5, answer.lead
+
+
+def test_asking_which_people_leads_with_the_people(assistant) -> None:
+    answer = assistant.ask("2017年安全生产专题培训班培训哪些人？")
+    assert "监管执法人员" in answer.lead, answer.lead
+
+
+def test_a_bracket_spelling_out_a_name_stays_whole(assistant) -> None:
+    # “三个绝不能过高估计”（…，…，…）: cut at its inner commas the lead began inside the bracket
+    answer = assistant.ask("2014年三个绝不能过高估计指的是啥？")
+    assert "绝不能过高估计全省安全生产形势" in answer.lead, answer.lead
+
+
+def test_a_follow_up_to_another_city_uses_its_own_notice_year(assistant) -> None:
+    # 2024 was 忻州's notice's year; 大同's notice is of 2025, and says so
+    answer = assistant.ask("那大同的呢？", ["忻州2024年理论学习多久搞一次？"])
+    assert not answer.refused, answer.answer
+    assert answer.citations[0].clause_id.startswith("大同市-2025") and "2025" in answer.lead, answer.lead
+
+
+def test_an_amount_in_yi_is_a_figure_the_notices_do_not_give(assistant) -> None:
+    answer = assistant.ask("2021年九大重点工程省里投资多少亿？")
+    assert answer.refused and "没有给出这个数字" in answer.answer, answer.answer
+
+
+def test_a_bare_follow_up_asks_the_earlier_question_of_its_subject(assistant) -> None:
+    # 那…的呢？ asks 轮训几次 again, of 企业从业人员: the sentence with their count leads
+    answer = assistant.ask("那企业从业人员的呢？", ["2020年安监干部年底前轮训几次？"])
+    assert "一次大考核" in answer.lead, answer.lead
+    # counted in another unit (五种能力 after 几大体系), the follow-up's own subject still decides
+    answer = assistant.ask("那能力呢？", ["2020年应急管理要健全几大体系？"])
+    assert "五种能力" in answer.lead, answer.lead
+
+
+def test_fragments_are_cut_outside_brackets_only() -> None:
+    assert split_fragments("按照“三个”（甲，乙）的要求，始终把人放第一。") == [
+        "按照“三个”（甲，乙）的要求，",
+        "始终把人放第一。",
+    ]
+    # a bracket a PDF lost the end of: cut at every comma rather than keep the sentence whole
+    assert split_fragments("甲（乙，丙，丁。") == ["甲（乙，", "丙，", "丁。"]
+
+
+def test_a_bare_follow_up_takes_the_earlier_question_s_form() -> None:
+    assert asked_form("企业从业人员呢？", ["2020年安监干部年底前要轮训几次？"]) == "2020年安监干部年底前要轮训几次？"
+    assert asked_form("那2025年呢？", ["2023年建几座？", "那2024年呢？"]) == "2023年建几座？"
+    # a follow-up that asks in words of its own keeps its own form
+    assert asked_form("那谁负责呢？", ["2023年建几座？"]) == "那谁负责呢？"
