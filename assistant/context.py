@@ -133,7 +133,10 @@ def _step(question: str, previous: Contextualized | None, reader: ScopeReader, t
         relative_year=scope.relative_year if years else before.relative_year,
         years_carried=not years and bool(before.years),
     )
-    content = tokenizer(own_text)
+    # words, not search tokens: 监管部门 is cut as 监管, 部门 and 监管部门 too, and counted thrice it made
+    # 监管部门要做啥？ look self-contained
+    tokens = tokenizer(own_text)
+    content = [t for t in tokens if not any(t != longer and t in longer for longer in tokens)]
     named = industries_named(own_text)
     # 我们县今年燃气有啥要求 after turns about 应急局's tasks names its own topic: short as it is, it leans on nothing
     if (len(content) >= _SELF_CONTAINED_WORDS or named) and not _REFERS_BACK.search(question.strip()):

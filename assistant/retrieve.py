@@ -23,6 +23,7 @@ from functools import cached_property
 import numpy as np
 
 from assistant.context import (
+    TURN_BREAK,
     asked_form,
     contextualize,
     figures_in_digits,
@@ -217,8 +218,9 @@ class Retriever:
         order = _best(ranked, eligible, _CANDIDATES)
         hits = self._group(order, fused, lexical, dense, query_tokens, context.search_text, k)
         timings["total"] = _ms(started)
+        own_novel = self._own_novel_share(context.search_text, hits) if hits else 0.0
         signals = (
-            _signals(hits, dense[eligible], self._novel_share(query_tokens, context.search_text, hits))
+            _signals(hits, dense[eligible], max(self._novel_share(query_tokens, context.search_text, hits), own_novel))
             if hits
             else None
         )
@@ -333,6 +335,14 @@ class Retriever:
             t for t in query_tokens if len(t) >= 2 and self.idf.get(t, 0.0) > common and t not in _FIGURE_WORDS
         )
 
+    def _own_novel_share(self, search_text: str, hits: Sequence[Hit]) -> float:
+        """The novel-word share of a follow-up's own words (0 for a question that is not one): 值班有加班费吗 after a
+        turn about 值班制度 asks about 加班费 alone, whatever the earlier turn's words find."""
+        if TURN_BREAK not in search_text:
+            return 0.0
+        own_text = search_text.rsplit(TURN_BREAK, 1)[1]
+        return self._novel_share(self._with_negations(self.tokenizer.query(own_text), own_text), own_text, hits)
+
     def _novel_share(self, query_tokens: Sequence[str], search_text: str, hits: Sequence[Hit]) -> float:
         """Share of the question's word weight in words the notices never use that name a thing (工资, 医保).
 
@@ -401,6 +411,8 @@ class Retriever:
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
 
 
+# a follow-up whose own words are mostly ones the notices never use asks about something they do not cover
+_FOLLOW_UP_NOVEL = 0.5
 # words that go with the asked figure, not with what it measures
 _FIGURE_WORDS = frozenset(
     {"至少", "最多", "最少", "不少于", "不低于", "不超过", "以上", "以下", "以内", "左右", "一共", "总共"}

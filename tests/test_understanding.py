@@ -14,7 +14,7 @@ from assistant.context import asked_form
 from assistant.gate import GATE_FILE, LEXICAL_ONLY, Signals, fit, gate_for
 from assistant.metadata import NoticeField, asked_field
 from assistant.retrieve import RetrievalMode
-from assistant.slots import asked_unit, asks_person_or_contact
+from assistant.slots import asked_unit, asks_payer, asks_person_or_contact
 from assistant.types import QuestionType
 from index.embed import DenseBackend, E5Embeddings, VectorCache
 from index.normalize import normalize
@@ -1039,3 +1039,24 @@ def test_a_bare_follow_up_takes_the_earlier_question_s_form() -> None:
     assert asked_form("那2025年呢？", ["2023年建几座？", "那2024年呢？"]) == "2023年建几座？"
     # a follow-up that asks in words of its own keeps its own form
     assert asked_form("那谁负责呢？", ["2023年建几座？"]) == "那谁负责呢？"
+
+
+def test_a_short_follow_up_is_counted_in_words_not_cuts(assistant) -> None:
+    # 监管部门 is cut as 监管, 部门 and 监管部门: one word, so the follow-up leans on the earlier turn's topic
+    answer = assistant.ask("监管部门要干啥？", ["2023年隐患企业要向谁报告？"])
+    assert answer.citations[0].clause_id == "山西省-2023/二.八", answer.answer
+    assert "挂牌督办" in answer.lead, answer.lead
+
+
+def test_a_follow_up_about_what_the_notices_never_name_is_refused(assistant) -> None:
+    # the earlier turn's words (值班制度) match a clause; the follow-up's own (加班费) are in no notice
+    answer = assistant.ask("值班能领加班费不？", ["2023年领导干部要执行啥值班制度？"])
+    assert answer.refused, answer.answer
+    # the same follow-up about what the clause does say is answered
+    answer = assistant.ask("值班要几个小时？", ["2023年领导干部要执行啥值班制度？"])
+    assert not answer.refused and "24" in answer.lead, answer.answer
+
+
+def test_who_reimburses_asks_who_pays() -> None:
+    assert asks_payer("培训费谁报销？") and asks_payer("这笔费用谁给报")
+    assert not asks_payer("谁负责报送隐患信息？")
