@@ -271,12 +271,13 @@ def test_ledger_and_diff_tab(page) -> None:
     page.locator("#diff-after input").fill("山西省-2026")
     page.keyboard.press("Enter")
     page.click("#make-diff")
-    page.wait_for_function("document.querySelector('#diff-status').innerText.includes('新增')", timeout=60_000)
+    # on a loaded machine (two cores, another process indexing) the diff has taken over a minute
+    page.wait_for_function("document.querySelector('#diff-status').innerText.includes('新增')", timeout=180_000)
     assert "130座" in page.locator("#diff").inner_text()
     page.locator("#align-lower input").fill("沁水县-2025")
     page.keyboard.press("Enter")
     page.click("#make-align")
-    page.wait_for_function("document.querySelector('#align-status').innerText.includes('承接')", timeout=60_000)
+    page.wait_for_function("document.querySelector('#align-status').innerText.includes('承接')", timeout=180_000)
     assert (
         "山西省-2025" in page.locator("#align-status").inner_text() and "未提及" in page.locator("#align").inner_text()
     )
