@@ -72,6 +72,9 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _HOW_TO_DO = re.compile(r"(?:咋|怎么|怎样|如何)([整弄搞干办做])")
 
 
+# 还有啥竞赛 / 还要出台啥规章 / 另外呢: asks for another item of the kind, and names no topic (还有 is in no notice,
+# so it weighed as the rarest word of all)
+_ANOTHER_ONE = frozenset(("还有", "还要", "还得", "还需", "还需要", "另外", "此外", "除此之外", "别的", "其余"))
 # 建在哪几个地方 / 啥地方: 地方 asks for places, it is not the notices' 地方 (哪些地方标准, 地方政府)
 _PLACE_ASKED_AS_WORD = re.compile(
     r"(?:哪(?:几个|些|个|几处)?|什么|啥)地方(?!性|标准|安全|政府|法|规|特色|病|财政|党委|各级)"
@@ -94,6 +97,7 @@ def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
     framing |= set(_HOW_TO_DO.findall(text))
     if _PLACE_ASKED_AS_WORD.search(text):
         framing.add("地方")
+    framing |= _ANOTHER_ONE
     return frozenset(
         word
         for word in words

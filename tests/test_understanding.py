@@ -1060,3 +1060,9 @@ def test_a_follow_up_about_what_the_notices_never_name_is_refused(assistant) -> 
 def test_who_reimburses_asks_who_pays() -> None:
     assert asks_payer("培训费谁报销？") and asks_payer("这笔费用谁给报")
     assert not asks_payer("谁负责报送隐患信息？")
+
+
+def test_asking_for_another_item_names_no_topic(assistant) -> None:
+    # 另外 / 还得 ask for one more of the kind; weighed as words (还有 is in no notice) they refused the question
+    answer = assistant.ask("另外还得出台啥规章？", ["2021年省里准备修订哪个条例？"])
+    assert not answer.refused and "政府规章" in answer.lead, answer.answer
