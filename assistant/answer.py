@@ -366,6 +366,10 @@ class Extractor:
         plain = searchable(text).lower()
         return frozenset(i for i, group in enumerate(asked.groups) if any(spelling in plain for spelling in group))
 
+    def earlier(self, search_text: str) -> frozenset[int]:
+        """The question's word groups that only the earlier turns of a follow-up name."""
+        return self._weights(search_text).earlier
+
     def names_asked(self, text: str, search_text: str) -> bool:
         """Whether `text` names what 啥X / 哪些X asks for (X); True when the question names no such thing."""
         asked = self._weights(search_text)
@@ -813,8 +817,9 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
             candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
     elif kind is QuestionType.REQUIREMENT and not extractor.names_asked(first.sentence, retrieval.search_text):
         # 尾矿库要上啥监测: the best clause is all about 尾矿库 but its best sentence names no 监测; a next clause's
-        # sentence that does (尾矿库在线监测), and names all the first one matched besides, is the answer
-        matched = extractor.matched(first.sentence, retrieval.search_text)
+        # sentence that does (尾矿库在线监测), and names all the first one matched besides, is the answer; of a
+        # follow-up (还有啥竞赛 after a turn about 随手拍 rewards) only what its own words matched must be named again
+        matched = extractor.matched(first.sentence, retrieval.search_text) - extractor.earlier(retrieval.search_text)
         options = [
             c
             for c in candidates[1:]

@@ -15,7 +15,7 @@ import math
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
@@ -224,6 +224,9 @@ class Retriever:
             if hits
             else None
         )
+        if signals is not None and TURN_BREAK in context.search_text:
+            own_coverage = self._own_coverage(context.search_text, order, hits)
+            signals = replace(signals, coverage=max(signals.coverage, own_coverage))
         form = asked_form(simplified, [_simplified(h) for h in history])
         ruled_out = _ruled_out(form, hits, self.tokenizer.synonyms, self._topic_words(query_tokens))
         covered = (
@@ -335,6 +338,18 @@ class Retriever:
             t for t in query_tokens if len(t) >= 2 and self.idf.get(t, 0.0) > common and t not in _FIGURE_WORDS
         )
 
+    def _own_coverage(self, search_text: str, order: Sequence[int], hits: Sequence[Hit]) -> float:
+        """How well the best clauses cover a follow-up's own words (还搞啥竞赛 after a turn about 举报奖励: no clause
+        names both, one names 竞赛)."""
+        own_text = search_text.rsplit(TURN_BREAK, 1)[1]
+        own_tokens = self._with_negations(self.tokenizer.query(own_text), own_text)
+        if not self.word_weights(own_tokens, own_text):
+            return 0.0
+        shown = {hit.clause.clause_id for hit in hits[:3]}
+        return max(
+            (self.coverage(own_tokens, own_text, i) for i in order if self.clauses[i].clause_id in shown), default=0.0
+        )
+
     def _own_novel_share(self, search_text: str, hits: Sequence[Hit]) -> float:
         """The novel-word share of a follow-up's own words (0 for a question that is not one): 值班有加班费吗 after a
         turn about 值班制度 asks about 加班费 alone, whatever the earlier turn's words find."""
@@ -411,8 +426,6 @@ class Retriever:
         return smaller > 0 and len(first & second) / smaller >= _DUPLICATE_OVERLAP
 
 
-# a follow-up whose own words are mostly ones the notices never use asks about something they do not cover
-_FOLLOW_UP_NOVEL = 0.5
 # words that go with the asked figure, not with what it measures
 _FIGURE_WORDS = frozenset(
     {"至少", "最多", "最少", "不少于", "不低于", "不超过", "以上", "以下", "以内", "左右", "一共", "总共"}

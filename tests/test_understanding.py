@@ -1066,3 +1066,9 @@ def test_asking_for_another_item_names_no_topic(assistant) -> None:
     # 另外 / 还得 ask for one more of the kind; weighed as words (还有 is in no notice) they refused the question
     answer = assistant.ask("另外还得出台啥规章？", ["2021年省里准备修订哪个条例？"])
     assert not answer.refused and "政府规章" in answer.lead, answer.answer
+
+
+def test_a_follow_up_for_another_kind_of_item_finds_the_clause_naming_it(assistant) -> None:
+    # no clause names both the earlier 举报奖励 and the follow-up's 竞赛: the one naming 竞赛 answers
+    answer = assistant.ask("还搞啥竞赛？", ["2026年隐患举报有奖励吗？"])
+    assert not answer.refused and "安康杯" in answer.lead, answer.answer
