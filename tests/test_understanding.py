@@ -175,6 +175,8 @@ def test_a_figure_in_a_unit_no_clause_states_is_not_given(assistant, question) -
         ("每个村拨多少防汛救灾资金", "元|万元|亿元|亿"),  # the money word a few words after 多少
         ("举报奖金最高给多少", "元|万元|亿元|亿"),
         ("这个工程一共投资多少亿", "元|万元|亿元|亿"),  # an amount of money written in 亿
+        ("围栏要多高？", "米|厘米|毫米|平方米|公分"),  # a size
+        ("要多长时间", None),  # a time, not a length
         ("覆盖率百分之多少", "%|％|成"),
         ("要占地多少亩", "亩"),
         ("朔州防洪重点是哪几条河", None),
@@ -1072,3 +1074,11 @@ def test_a_follow_up_for_another_kind_of_item_finds_the_clause_naming_it(assista
     # no clause names both the earlier 举报奖励 and the follow-up's 竞赛: the one naming 竞赛 answers
     answer = assistant.ask("还搞啥竞赛？", ["2026年隐患举报有奖励吗？"])
     assert not answer.refused and "安康杯" in answer.lead, answer.answer
+
+
+def test_a_size_needs_a_figure_in_metres(assistant) -> None:
+    # 多大尺寸 asks a size: a clause about the 责任牌 that states none does not answer it (it led with 创建百家…)
+    answer = assistant.ask("牌子要做多大尺寸？", ["2017年企业安全责任牌挂哪里？"])
+    assert answer.refused and "没有给出这个数字" in answer.answer, answer.answer
+    answer = assistant.ask("2023年农村公路路堤多高的险要路段要装护栏？")
+    assert not answer.refused and "30米" in answer.lead, answer.answer
