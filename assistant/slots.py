@@ -130,10 +130,10 @@ _PERSON_OR_CONTACT = re.compile(
 
 
 _ASKED_AGE = re.compile(r"多大年纪|多大岁数|多少岁|几岁|年龄")
-# 责任牌做多大尺寸 / 围栏要多高: a size, which a notice states in metres (or does not state)
+# 责任牌做多大尺寸 / 围栏要多高 / 离学校多远: a size or a distance, which a notice states in metres (or does not)
 _ASKED_SIZE = re.compile(
     r"(?:尺寸|规格|面积|尺码)(?:是|要|有|得)?(?:多大|多少)|(?:多大|多高|多宽|多厚)的?(?:尺寸|规格|面积|尺码)"
-    r"|多(?:高|宽|厚|深)(?:[？?吗呢啊]|$)"
+    r"|多(?:高|宽|厚|深)(?:[？?吗呢啊]|$)|多远"
 )
 _ASKED_CLOCK = re.compile(r"几点钟?|什么时辰")
 _WHICH_PLACES = re.compile(r"哪(?:几个|些)(城市|县|市|地方|地市|市县)")

@@ -176,6 +176,7 @@ def test_a_figure_in_a_unit_no_clause_states_is_not_given(assistant, question) -
         ("举报奖金最高给多少", "元|万元|亿元|亿"),
         ("这个工程一共投资多少亿", "元|万元|亿元|亿"),  # an amount of money written in 亿
         ("围栏要多高？", "米|厘米|毫米|平方米|公分"),  # a size
+        ("站点离学校要多远", "米|厘米|毫米|平方米|公分"),  # a distance
         ("要多长时间", None),  # a time, not a length
         ("覆盖率百分之多少", "%|％|成"),
         ("要占地多少亩", "亩"),
