@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.context import TURN_BREAK
+from assistant.context import follow_up_text
 from assistant.facts import is_note, leading_note, tidy, without_leading_note
 from assistant.retrieve import Hit, Retrieval, Retriever
 from assistant.slots import (
@@ -73,6 +73,7 @@ _SPAN = re.compile(
 # clause below it gives some unrelated date
 _PROMPTLY = re.compile(r"及时|立即|第一时间|即时|迅速")
 _FRAGMENT_END = frozenset("，,；;：:")
+_AT_EVERY_MARK = re.compile(r"(?<=[，,；;：:])")
 _OPENING = {"（": "）", "(": ")", "【": "】", "“": "”", "《": "》"}
 
 
@@ -89,7 +90,7 @@ def split_fragments(sentence: str) -> list[str]:
             fragments.append(sentence[start : position + 1])
             start = position + 1
     if closing:  # a bracket never closed (a PDF line break lost it): cut at every mark rather than nowhere
-        return [f for f in re.split(r"(?<=[，,；;：:])", sentence) if f]
+        return [f for f in _AT_EVERY_MARK.split(sentence) if f]
     if start < len(sentence):
         fragments.append(sentence[start:])
     return fragments
@@ -272,12 +273,14 @@ class Extractor:
         ]
         groups = [group for group, _ in found if group]
         rewrites = frozenset(i for i, (group, rewrite) in enumerate(g for g in found if g[0]) if rewrite)
-        own_text = search_text.rsplit(TURN_BREAK, 1)[1] if TURN_BREAK in search_text else ""
+        own_text = follow_up_text(search_text)
         own_words = set(self.tokenizer.query(own_text)) if own_text else set()
         # the follow-up's own spellings only: 重点 of 那道路交通重点查啥车, not the earlier turn's 重点县 in its group
         focus = tuple(
             {t: w for t, w in group.items() if t in own_words} for group in groups if own_words & group.keys()
         )
+        # a follow-up that names words of its own besides the earlier turns' (not one that repeats them all)
+        follows_up = bool(focus) and len(focus) < len(groups)
         head: set[str] = set()
         lists = bool(_ASKS_LIST.search(normalize(search_text)))
         heads = list(_HEAD.finditer(normalize(search_text)))
@@ -293,9 +296,9 @@ class Extractor:
         return Asked(
             groups=tuple(groups),
             joined=_joined_singles(groups, plain),
-            focus=focus if len(focus) < len(groups) else (),
+            focus=focus if follows_up else (),
             earlier=frozenset(i for i, group in enumerate(groups) if not own_words & group.keys())
-            if focus and len(focus) < len(groups)
+            if follows_up
             else frozenset(),
             novel=frozenset(t for t in weights if t not in self.retriever.idf),
             rewrites=rewrites,

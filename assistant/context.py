@@ -32,6 +32,11 @@ _REFERS_BACK = re.compile(
 TURN_BREAK = "\n"
 
 
+def follow_up_text(search_text: str) -> str:
+    """A follow-up's own text within its search text (after the earlier turns'); "" for a question that is none."""
+    return search_text.rsplit(TURN_BREAK, 1)[1] if TURN_BREAK in search_text else ""
+
+
 # 企业从业人员呢？ / 那2024年呢？: a subject or a scope with 呢 and no question word of its own asks the earlier
 # question again of it, so the earlier question's form (几次, 多少个, 什么时候) says what kind of answer it wants
 _BARE_FOLLOW_UP = re.compile(r"^(?:那|那么)?[^？?，,。；;]{0,16}?呢[？?！!。～~]*$")

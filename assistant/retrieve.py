@@ -23,10 +23,10 @@ from functools import cached_property
 import numpy as np
 
 from assistant.context import (
-    TURN_BREAK,
     asked_form,
     contextualize,
     figures_in_digits,
+    follow_up_text,
     strip_courtesy,
     strip_instructions,
 )
@@ -218,15 +218,22 @@ class Retriever:
         order = _best(ranked, eligible, _CANDIDATES)
         hits = self._group(order, fused, lexical, dense, query_tokens, context.search_text, k)
         timings["total"] = _ms(started)
-        own_novel = self._own_novel_share(context.search_text, hits) if hits else 0.0
         signals = (
-            _signals(hits, dense[eligible], max(self._novel_share(query_tokens, context.search_text, hits), own_novel))
+            _signals(hits, dense[eligible], self._novel_share(query_tokens, context.search_text, hits))
             if hits
             else None
         )
-        if signals is not None and TURN_BREAK in context.search_text:
-            own_coverage = self._own_coverage(context.search_text, order, hits)
-            signals = replace(signals, coverage=max(signals.coverage, own_coverage))
+        own_text = follow_up_text(context.search_text)
+        if signals is not None and own_text:
+            # a follow-up's own words judged apart too: 值班有加班费吗 after a turn about 值班制度 asks about 加班费
+            # alone (novel, whatever the earlier turn's words find); 还搞啥竞赛 after one about 举报奖励 is covered
+            # by the clause naming 竞赛, though no clause names both
+            own_tokens = self._with_negations(self.tokenizer.query(own_text), own_text)
+            signals = replace(
+                signals,
+                novel=max(signals.novel, self._novel_share(own_tokens, own_text, hits)),
+                coverage=max(signals.coverage, self._own_coverage(own_tokens, own_text, order, hits)),
+            )
         form = asked_form(simplified, [_simplified(h) for h in history])
         ruled_out = _ruled_out(form, hits, self.tokenizer.synonyms, self._topic_words(query_tokens))
         covered = (
@@ -338,25 +345,16 @@ class Retriever:
             t for t in query_tokens if len(t) >= 2 and self.idf.get(t, 0.0) > common and t not in _FIGURE_WORDS
         )
 
-    def _own_coverage(self, search_text: str, order: Sequence[int], hits: Sequence[Hit]) -> float:
-        """How well the best clauses cover a follow-up's own words (还搞啥竞赛 after a turn about 举报奖励: no clause
-        names both, one names 竞赛)."""
-        own_text = search_text.rsplit(TURN_BREAK, 1)[1]
-        own_tokens = self._with_negations(self.tokenizer.query(own_text), own_text)
+    def _own_coverage(
+        self, own_tokens: Sequence[str], own_text: str, order: Sequence[int], hits: Sequence[Hit]
+    ) -> float:
+        """How well the best clauses cover a follow-up's own words (0 where it has none that count)."""
         if not self.word_weights(own_tokens, own_text):
             return 0.0
         shown = {hit.clause.clause_id for hit in hits[:3]}
         return max(
             (self.coverage(own_tokens, own_text, i) for i in order if self.clauses[i].clause_id in shown), default=0.0
         )
-
-    def _own_novel_share(self, search_text: str, hits: Sequence[Hit]) -> float:
-        """The novel-word share of a follow-up's own words (0 for a question that is not one): 值班有加班费吗 after a
-        turn about 值班制度 asks about 加班费 alone, whatever the earlier turn's words find."""
-        if TURN_BREAK not in search_text:
-            return 0.0
-        own_text = search_text.rsplit(TURN_BREAK, 1)[1]
-        return self._novel_share(self._with_negations(self.tokenizer.query(own_text), own_text), own_text, hits)
 
     def _novel_share(self, query_tokens: Sequence[str], search_text: str, hits: Sequence[Hit]) -> float:
         """Share of the question's word weight in words the notices never use that name a thing (工资, 医保).
