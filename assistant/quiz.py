@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import math
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -326,6 +327,8 @@ class QuizMaker:
         # within each round the scarcer types choose first, so a clause that can carry a case goes to the case
         rounds = sorted(types, key=_SCARCITY.index)
         verdicts = _Verdicts()
+        # "which units" items held back by the cap, asked only when the scope has nothing else to ask
+        held_back: list[QuizItem] = []
         while len(chosen) < count and stalled < len(rounds):
             quiz_type = rounds[turn % len(rounds)]
             turn += 1
@@ -333,6 +336,9 @@ class QuizMaker:
             while item is None:
                 if not pending[quiz_type]:
                     if clause_cursor >= len(ordered):
+                        if quiz_type is QuizType.MULTI and held_back:
+                            pending[quiz_type], held_back = held_back, []
+                            continue
                         break
                     clause = ordered[clause_cursor]
                     clause_cursor += 1
@@ -343,6 +349,16 @@ class QuizMaker:
                             pending[candidate_type].append(built)
                     continue
                 candidate = verdicts.evened(pending[quiz_type].pop(0))
+                if _asks_units(candidate) and not _room_for_units(chosen) and clause_cursor < len(ordered):
+                    # the same clause asked for a list instead: a paper of mostly "which units" items reads as one
+                    # template repeated (the 2024 provincial notice notes units under almost every clause)
+                    relisted = self._item(
+                        self.corpus.clause(candidate.clause_id), quiz_type, difficulty, rng, focus, verdicts, False
+                    )
+                    if relisted is None:
+                        held_back.append(candidate)
+                        continue
+                    candidate = relisted
                 if (
                     candidate.clause_id not in used_clauses
                     and not check_item(candidate, self.corpus)
@@ -389,7 +405,9 @@ class QuizMaker:
         rng: random.Random,
         focus: tuple[str, ...],
         verdicts: _Verdicts | None = None,
+        units: bool = True,
     ) -> QuizItem | None:
+        """One item of `quiz_type` from `clause`, or None; `units` False keeps a multiple choice to the clause's lists."""
         notice = self.corpus.notice(clause.notice_id)
         where = notice.reference(clause.path_label)
         tags = {
@@ -416,6 +434,8 @@ class QuizMaker:
             first, second = self._units_multi, self._multi
             if rng.random() < 0.5:
                 first, second = second, first
+            if not units:
+                return self._multi(clause, prefix, where, make, difficulty, rng, focus)
             return first(clause, prefix, where, make, difficulty, rng, focus) or second(
                 clause, prefix, where, make, difficulty, rng, focus
             )
@@ -423,7 +443,8 @@ class QuizMaker:
             changed = self._change_item(clause, notice, prefix, where, make, difficulty, rng, focus)
             if changed is not None:
                 return changed
-        facts = [f for f in self.finder.facts(clause) if _on_topic(f.sentence, (f.text,), focus)]
+        about = bool(focus) and _about(clause, focus)
+        facts = [f for f in self.finder.facts(clause) if _on_topic(f.sentence, (f.text,), focus, about)]
         order = _FACT_ORDER[difficulty]
         facts = [
             f
@@ -558,8 +579,10 @@ class QuizMaker:
 
     def _multi(self, clause, prefix, where, make, difficulty, rng, focus) -> QuizItem | None:
         clause_text = normalize(clause.text)
+        # every sentence of a clause headed 燃气 is about 燃气, named or not (天然气置换人工煤气)
+        about = bool(focus) and _about(clause, focus)
         for sentence in sentences_of(clause.text, clause.heading):
-            if focus and not _mentions(sentence, focus):
+            if focus and not _mentions(sentence, focus) and not about:
                 continue
             for match in ENUMERATION.finditer(sentence):
                 listed = list_items(match.group())
@@ -568,6 +591,8 @@ class QuizMaker:
                 if len(listed) < 2 or len(set(listed)) != len(listed) or len(listed) != match.group().count("、") + 1:
                     continue
                 verb, listed = split_leading_verb(listed, self.finder.tagged)
+                if not all(plain_name(item) for item in listed):
+                    continue  # an item that reads as a verb (组织 of 从组织、制度、技术…) is no option
                 longest = max(len(item) for item in listed)
                 shortest = min(len(item) for item in listed)
                 # a wrong option much shorter than every right one (技术 among 工程治理、避险搬迁) stands out
@@ -639,7 +664,7 @@ class QuizMaker:
         """Which units the notice makes responsible for this clause's work; wrong options are other units
         the same notice names elsewhere (same level, same naming)."""
         heading = tidy(clause.heading).rstrip("。；：")
-        if not 4 <= len(heading) <= 24 or re.search(r"[，,…]", heading) or (focus and not _about(clause, focus)):
+        if not _stem_heading(heading) or re.search(r"[，,…]", heading) or (focus and not _about(clause, focus)):
             return None
         clause_text = normalize(clause.text)
         for responsibility in clause.units:
@@ -664,7 +689,7 @@ class QuizMaker:
             )
             return make(
                 type=QuizType.MULTI,
-                stem=f"{prefix}“{heading}”这项工作，下列哪些单位在责任单位之列？",
+                stem=f"{prefix}“{heading}”这项工作，{_UNITS_ASKED}",
                 options=options,
                 answer="".join(k for k, v in options.items() if v in correct),
                 explanation=f"原文：{tidy(sentence)}（见{where}）",
@@ -825,7 +850,7 @@ class QuizMaker:
         # a two-part title on a line of its own (加强组织领导，切实守牢安全生产底线) is a title, comma and all
         titled = bool(newline) and normalize(strip_marker(first_line)) == normalize(clause.heading)
         # a heading that is the clause's first long sentence, not a title, makes no stem (…推进缓…)
-        if not 4 <= len(heading) <= 24 or (re.search(r"[，,…]", heading) and not titled) or clause.heading == "导语":
+        if not _stem_heading(heading) or (re.search(r"[，,…]", heading) and not titled) or clause.heading == "导语":
             return None
         if focus and not _about(clause, focus):
             return None
@@ -922,17 +947,19 @@ class QuizMaker:
         # what the township must then see to: the clause's requirements about the same matter (the breach's
         # own words, not the words every requirement uses), not whatever the clause says next (中小学安全教育
         # after 培训考核不合格人员上岗; 危险路段 after 瓦斯抽采 in a clause that runs through every industry)
-        others = [other for other in others if self._related(other, found.group(2))]
+        related = [other for other in others if self._related(other, found.group(2))]
+        # a government's or department's own duty (各级政府及有关部门要建立…机制) is a measure only where nothing else is
+        others = [other for other in related if not _a_government_duty(other)]
         breached = sentence
-        if not others:
+        if not others and _names_inspected(subject.strip() or doer):
             # else the measures its own sentence names beside the breach (完善地下矿山机械通风系统，合理控制下井人数，
             # 严禁超能力、超定员组织生产): the sentence is cut at its commas, the breach's part the rule broken; only
             # where the one in breach is named as a kind a township inspects (not 有单位, 完成责任目标的单位, 一把手)
-            if not _names_inspected(subject.strip() or doer):
-                return None
             breached, others = _beside_the_breach(sentence, found)
-            if not others:
-                return None
+        if not others:
+            breached, others = sentence, related
+        if not others:
+            return None
         chosen = [breached, *others[:2]]
         marks = [4, 3, 3] if len(chosen) == 3 else [6, 4]
         points = (
@@ -964,6 +991,17 @@ _OPENING_DOER = re.compile(r"^([^，。；：,;:（）()“”]{2,10}?)(?:要|�
 _INSPECTED_KIND = re.compile(
     r"(?:企业|单位|经营者|场所|学校|医院|煤矿|矿山|尾矿库|工地|客车|货车|车辆|自建房|厂|店|站)$"
 )
+
+
+# who a requirement names before its modal (各级政府及有关部门要…, 监管部门要…)
+_REQUIRED_OF = re.compile(r"^([^，。；：,;:“”]{2,14}?)(?:要|必须|应当|须|将)")
+
+
+def _a_government_duty(sentence: str) -> bool:
+    """Whether `sentence` is a duty of a government or department (各级政府及有关部门要建立…会商研判机制): no measure
+    a township sees to at the enterprise it found in breach."""
+    found = _REQUIRED_OF.match(normalize(strip_marker(sentence)))
+    return found is not None and bool(_NOT_INSPECTED.search(found.group(1)))
 
 
 def _before(text: str, part: str, chars: int) -> str:
@@ -1181,6 +1219,26 @@ def _label_gives_away(shown: str, answer: str) -> bool:
     return label is not None and label.group(1) in answer
 
 
+_UNITS_ASKED = "下列哪些单位在责任单位之列？"
+# at most about a third of a paper's multiple choice asks which units are responsible
+_UNITS_SHARE = 1 / 3
+
+
+def _asks_units(item: QuizItem) -> bool:
+    return item.type is QuizType.MULTI and item.stem.endswith(_UNITS_ASKED)
+
+
+def _room_for_units(chosen: Sequence[QuizItem]) -> bool:
+    multi = [item for item in chosen if item.type is QuizType.MULTI]
+    return sum(map(_asks_units, multi)) + 1 <= max(1, math.ceil((len(multi) + 1) * _UNITS_SHARE))
+
+
+def _stem_heading(heading: str) -> bool:
+    """Whether a clause heading can name what a short-answer or unit item asks about: a title of 4–24 characters,
+    or a sector's own short name (（十六）燃气。, 消防, 煤矿), which reads as well in 在“燃气”方面."""
+    return 4 <= len(heading) <= 24 or (2 <= len(heading) < 4 and bool(industries_named(heading)))
+
+
 def _about(clause: Clause, focus: tuple[str, ...]) -> bool:
     """Whether a whole clause is about the topic: its heading names it, or most of its sentences do. A clause that
     names 燃气 once among twenty industries (着力从根本上解决重大问题) makes no 燃气 short-answer item."""
@@ -1197,15 +1255,18 @@ def shortfall_note(asked: int, made: int) -> str:
     return f"（所选范围内不重复使用条款、不互相泄露答案的题只有 {made} 道；可放宽范围或增加题型）"
 
 
-def _on_topic(sentence: str, keys: Sequence[str], focus: tuple[str, ...]) -> bool:
+def _on_topic(sentence: str, keys: Sequence[str], focus: tuple[str, ...], clause_about: bool = False) -> bool:
     """Whether an item with these keys, cut from `sentence`, tests the topic: a sentence that names 燃气 only as one
-    item of a list (对危险化学品、燃气、道路运输、电动自行车等…) is about the list, so the key must name the topic."""
+    item of a list (对危险化学品、燃气、道路运输、电动自行车等…) is about the list, so the key must name the topic.
+    In a clause about the topic (`clause_about`, headed 燃气) a sentence need not name it again."""
     if not focus:
         return True
     # in a 燃气 paper, 城镇燃气 as the key gives itself away
     names_topic = [_mentions(key, focus) and len(normalize(key)) <= max(map(len, focus)) + 2 for key in keys]
-    if not _mentions(sentence, focus) or any(names_topic):
+    if any(names_topic):
         return False
+    if not _mentions(sentence, focus):
+        return clause_about
     return not _only_listed(sentence, focus) or any(_mentions(key, focus) for key in keys)
 
 

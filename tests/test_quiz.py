@@ -604,3 +604,35 @@ def test_a_paper_offers_no_option_set_twice_and_a_sector_answer_keeps_to_its_sec
     item = maker._short(clause, corpus.notice(clause.notice_id), "", lambda **fields: fields, ())
     assert item is not None and len(item["points"]) >= 2
     assert not any("其他重点行业领域" in point.quote for point in item["points"])
+
+
+def test_a_clause_headed_by_its_sector_is_asked_in_that_sectors_paper(maker) -> None:
+    # （十六）燃气。 heads a clause whose sentences say 天然气, 液化石油气, 管网 without 燃气: all of it is about 燃气,
+    # and the sector's short name makes a short-answer stem of its own
+    items = maker.make(count=15, seed=77, topic="燃气")
+    from_the_clause = [item for item in items if item.clause_id == "山西省-2023/三.十六"]
+    assert from_the_clause, [item.clause_id for item in items]
+    short = maker.make(count=5, types=[QuizType.SHORT], sections=["山西省-2023/三.十六"])
+    assert short[0].stem == "简述山西省2023年通知在“燃气”方面提出的主要要求。"
+    assert len(short[0].points) >= 3
+
+
+def test_which_units_items_are_at_most_a_third_of_the_multiple_choice(maker) -> None:
+    # the 2024 provincial notice notes the responsible units under almost every clause: a paper of "which units"
+    # items reads as one template repeated, so the clause's own lists are asked instead
+    asks_units = "下列哪些单位在责任单位之列？"
+    items = maker.make(count=40, types=[QuizType.MULTI], seed=4)
+    units = [item for item in items if item.stem.endswith(asks_units)]
+    assert len(items) == 40 and 1 <= len(units) <= 40 // 3 + 1, [item.stem for item in items]
+    # where the scope has nothing else to ask, the held-back units items are asked rather than a shorter paper
+    one_notice = maker.make(count=40, types=[QuizType.MULTI], notices=["山西省-2024"], seed=4)
+    assert len(one_notice) >= 12 and sum(item.stem.endswith(asks_units) for item in one_notice) > len(one_notice) // 2
+
+
+def test_a_case_measure_is_not_a_governments_own_duty_where_the_unit_has_its_own(maker) -> None:
+    # 企业要建立完善安全风险防控体系，加强安全风险评估…: the measures are the company's, not 各级政府及有关部门要建立…
+    # 会商研判机制, the sentence before it in the clause
+    items = maker.make(count=5, types=[QuizType.CASE], sections=["山西省-2023/二.七"], seed=1)
+    cases = [item for item in items if "安全风险防控体系" in item.stem]
+    assert cases and all("各级政府" not in point.text for point in cases[0].points), [p.text for p in cases[0].points]
+    assert len(cases[0].points) >= 2
