@@ -60,6 +60,10 @@ _OUTCOME = re.compile(
     r"追究|处罚|问责|约谈|通报|曝光|移送|刑事|停产|整顿|关闭取缔|取缔|惩戒|罚|吊销|挂牌督办|列入|失信|巡查|溯源|不予|一票否决"
     r"|(?:从重|从严|严肃|依法)处理"
 )
+# 举报查实了咋办 → 予以奖励: a good outcome answers what happens where the question is about doing well or reporting
+# (not 查出重大隐患，对老板会咋样, where a reward scheme would read as the answer)
+_REWARD = re.compile(r"奖励|奖金|表彰|表扬")
+_ASKS_REWARD = re.compile(r"奖|好处|表扬|表彰|举报|先进|优秀|成绩|突出|做得好|立功")
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+[个座名次处项条家人起年级层周天小倍公米%％]|百分之")
 _TIME = re.compile(r"\d+月|月底|年底|年内|年前|底前|日前|以前|之前|小时|每月|每季度|每年|每半年|每周|\d+日|期间")
 # 多久 / 多长时间 ask how long, and a span answers (停用超过 3年的尾矿库, 为期一年): one or two digits or a numeral
@@ -100,6 +104,11 @@ def split_fragments(sentence: str) -> list[str]:
 _CORRELATIVE = re.compile(r"什么[\u4e00-\u9fff]?|谁|哪里|哪儿|多少")
 # a fragment that only sets the case: …的 (对发生重大事故的), …的（不含道路交通事故）, or a time (颁发许可证照后)
 _CONDITION = re.compile(r"(的|的[（(][^）)]*[）)]|之后|以后|后)$")
+# 按啥原则查处事故 asks for the frame itself
+_ASKS_FRAME = re.compile(r"原则|要求|部署|精神|规定|方针|按|根据|依据|依照")
+_MODAL_OPENING = re.compile(r"\s*(?:要|必须|应当|须|一律)")
+# a fragment that only names what the requirement follows (按照…的要求，根据…原则，)
+_FRAMING = re.compile(r"(?:按照|根据|依据|依照|遵照|对照)[^，,；;。]*(?:要求|原则|部署|精神|规定|方针)[，,]?$")
 # what makes a fragment a requirement rather than a case or a topic: a modal or an action verb
 _REQUIRES = re.compile(
     r"要|必须|应当|应|须|不得|严禁|禁止|确保|实现|开展|加强|推进|推动|落实|建立|健全|完善|制定|组织|严格|做到|达到|实行|"
@@ -146,6 +155,7 @@ _FOCUS_WEIGHT = 2.0
 _EARLIER_SHARE = 0.25
 # a verb in at most one clause of e² ≈ 7.4
 _SLOT_VERB_MIN_IDF = 2.0
+_HOW = frozenset(("咋", "怎么", "如何", "怎样", "怎么样"))
 _WHAT = frozenset(("啥", "什么", "哪些", "哪个", "哪几个", "哪种", "哪类", "啥样", "什么样"))
 # 都有哪些行动 / 包括啥: the answer names several things, and a sentence listing them as the asked kind
 # (…、…等行动) holds it; a list of anything else (雨水管渠、低洼易涝区、地下空间…) does not
@@ -221,6 +231,8 @@ class Asked:
     # the groups only the earlier turns name (攻坚克难, 重点县): they found the clause, but within it they point at
     # the sentence that answered the earlier question, so where the follow-up names words of its own they count less
     earlier: frozenset[int] = frozenset()
+    # the question is about doing well or reporting (举报查实了咋办): a reward is an outcome it asks about
+    reward: bool = False
 
     @property
     def total(self) -> float:
@@ -300,6 +312,7 @@ class Extractor:
             earlier=frozenset(i for i, group in enumerate(groups) if not own_words & group.keys())
             if follows_up
             else frozenset(),
+            reward=bool(_ASKS_REWARD.search(normalize(own_text or search_text))),
             novel=frozenset(t for t in weights if t not in self.retriever.idf),
             rewrites=rewrites,
             head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
@@ -317,10 +330,16 @@ class Extractor:
         Only a verb of two or more characters that is not common in the notices: 开展, 加强, 落实 go with
         anything (idf ≈ 1.1), 纳入, 推广, 配备 with their own objects (≈ 2.6).
         """
-        if not any(word in search_text for word in _WHAT):
+        if not any(word in search_text for word in (*_WHAT, *_HOW)):
             return None  # no 啥 to fill: the part-of-speech tagger (0.6 s to load in a new process) is not needed
         tagged = self.tokenizer.tagged(search_text)
         for index, (word, _flag) in enumerate(tagged):
+            # 体检完了咋处置: after 咋/怎么/如何 the verb is the asked action, and the fragment where it stands
+            # (提出关闭、停产、限产或限人的处置意见) says how
+            if word in _HOW and index + 1 < len(tagged):
+                verb, flag = tagged[index + 1]
+                if flag.startswith("v") and len(verb) >= 2 and weights.get(verb.lower(), 0.0) >= _SLOT_VERB_MIN_IDF:
+                    return verb.lower()
             if word not in _WHAT or index == 0:
                 continue
             before = index - 1
@@ -351,8 +370,10 @@ class Extractor:
             score += bonus
         if kind is QuestionType.FREQUENCY and _OFTEN.search(normalized):
             score += bonus
-        if kind is QuestionType.CONSEQUENCE and _OUTCOME.search(normalized):
+        if kind is QuestionType.CONSEQUENCE and _outcome(normalized, asked.reward):
             score += bonus
+        elif kind is QuestionType.CONSEQUENCE and _REWARD.search(normalized):
+            score -= bonus  # 查出重大隐患，负责人会咋样: a reward scheme that shares its words is the wrong outcome
         if asked.lists and kind is QuestionType.REQUIREMENT and self._lists_asked_kind(normalized, asked):
             score += bonus
         # 啥责任制 asks for a 责任制 by name: the text that names one (林长责任制) holds the answer, so the
@@ -476,7 +497,7 @@ class Extractor:
         fragments = [f for f in split_fragments(sentence) if f.strip()]
         # "森林草原火灾：" labels what follows; it is never the answer itself
         fragments = [f for f in fragments if not f.rstrip().endswith(("：", ":"))] or fragments
-        factual = _factual(fragments, kind, asked_unit, weights.how_long)
+        factual = _factual(fragments, kind, asked_unit, weights.how_long, weights.reward)
         if kind is QuestionType.COUNT and weights.focus and not any(_holds(f, weights.focus) for f in factual):
             # 那机制呢？ after 健全几大体系: the earlier turn's unit counted its own subject (五大体系); the figure
             # about the follow-up's subject (十项机制) may be in another unit
@@ -522,7 +543,20 @@ class Extractor:
                 position -= 1
             elif position + 1 < len(fragments) and _NAMES_MEANS.search(fragments[position + 1]):
                 best_fragment = best_fragment + fragments[position + 1]
-        if position > 0 and (_says_little(best_fragment) or _SPELLS_OUT.match(best_fragment)):
+        if (
+            _FRAMING.match(re.sub(r"“[^”]*”", "", _plain(best_fragment)))
+            and position + 1 < len(fragments)
+            and not _ASKS_FRAME.search(follow_up_text(search_text) or search_text)
+        ):
+            # "按照“一厂出事故、万厂受教育…”的要求，" only frames what follows: the requirement is after it
+            position += 1
+            best_fragment = fragments[position]
+        if position > 0 and (
+            _says_little(best_fragment)
+            or _SPELLS_OUT.match(best_fragment)
+            # "对检查发现的隐患，要盯紧不放…": a requirement opening with its modal has its object in the fragment before
+            or (_MODAL_OPENING.match(best_fragment) and _plain(fragments[position - 1]).startswith("对"))
+        ):
             # "2016年年底前完成80%" says little without the fragment before it, which names what is to be done;
             # "即…制度、…制度" spells out the list the fragment before it names
             best_fragment = fragments[position - 1] + best_fragment
@@ -545,6 +579,11 @@ class Extractor:
             # "什么时间整顿好，什么时间恢复生产": a correlative pair is one statement, and its second half alone
             # reads as a question
             best_fragment = fragments[position - 1] + best_fragment
+        first, last = _parallel_run(fragments, position)
+        if last > first and best_fragment.startswith(fragments[position]):
+            # "绝不能过高估计安全生产形势，绝不能过高估计…认识，绝不能过高估计…能力和水平": fragments opening alike are
+            # one statement in parts, and one part alone answers 哪些 by a third
+            best_fragment = "".join(fragments[first : last + 1])
         if kind in _WHOLE_SENTENCE_KINDS and len(normalize(strip_marker(sentence))) <= _WHOLE_LEAD_CHARS:
             # 饭店用气有啥要求 → "紧盯…餐饮等人员密集场所，推动安装燃气泄漏报警器": the fragment that matches the
             # question's words names who or where, and what is required, allowed or done follows it; a short
@@ -555,6 +594,27 @@ class Extractor:
         if len(normalize(fragment)) < 6:
             fragment = _plain(sentence)
         return Pick(hit, clause, self.retriever.corpus.notice(clause.notice_id), sentence, fragment, score)
+
+
+_PARALLEL_HEAD = 4
+
+
+def _parallel_run(fragments: Sequence[str], position: int) -> tuple[int, int]:
+    """The run of fragments around `position` that open with the same words as it (the first of the run may have its
+    subject before them): (first, last) positions, equal where there is no such run."""
+    head = normalize(fragments[position]).strip()[:_PARALLEL_HEAD]
+    if len(head) < _PARALLEL_HEAD or not re.fullmatch(r"[\u4e00-\u9fff]+", head):
+        return position, position
+    first = last = position
+    while last + 1 < len(fragments) and normalize(fragments[last + 1]).strip().startswith(head):
+        last += 1
+    while (
+        first > 0 and head in normalize(fragments[first - 1]) and normalize(fragments[first]).strip().startswith(head)
+    ):
+        first -= 1
+        if not normalize(fragments[first]).strip().startswith(head):
+            break
+    return first, last
 
 
 def _notes_apart(sentences: list[str]) -> list[str]:
@@ -629,13 +689,19 @@ def _states_figure(text: str, unit: str | None) -> bool:
     return bool(figure_in(unit).search(body) if unit else _NUMBER.search(body))
 
 
-def _factual(fragments: Sequence[str], kind: QuestionType, asked_unit: str | None, how_long: bool = False) -> list[str]:
+def _outcome(text: str, reward: bool) -> bool:
+    return bool(_OUTCOME.search(text) or (reward and _REWARD.search(text)))
+
+
+def _factual(
+    fragments: Sequence[str], kind: QuestionType, asked_unit: str | None, how_long: bool = False, reward: bool = False
+) -> list[str]:
     """The fragments that state what `kind` asks for: a figure (in the asked unit, when there is one), a date, an outcome.
 
     A list item's own number (``16.``) and ordinal words such as 两级 are not figures.
     """
     if kind is QuestionType.CONSEQUENCE:
-        return [f for f in fragments if _OUTCOME.search(normalize(f))]
+        return [f for f in fragments if _outcome(normalize(f), reward)]
     if kind is QuestionType.DEADLINE:
         return [f for f in fragments if _states_time(normalize(f), how_long)] or [
             f for f in fragments if _PROMPTLY.search(normalize(f))
@@ -761,6 +827,20 @@ def named_doer(sentence: str) -> str | None:
     None where none is named or the doer is anyone (各级各部门要…)."""
     match = _OWN_AGENT.search(sentence)
     return None if match is None or match.group(2) in _ANY_AGENT else _plain(match.group(1))
+
+
+# the verb of a who-question that names the duty itself (由谁分管, 谁来主抓): the fragment of the sentence where it stands
+# says who (市县政府全部落实常务副职分管安全生产工作) when no note or named unit does
+_DUTY_VERB = re.compile(r"分管|主管|主抓|牵头|主持|统筹|督办|负责")
+
+
+def duty_fragment(sentence: str, question: str) -> str | None:
+    """The fragment of `sentence` holding the duty verb the question asks about (分管), or None."""
+    verbs = {match.group() for match in _DUTY_VERB.finditer(question)}
+    for fragment in re.split(r"(?<=[，,；;：:])", sentence):
+        if any(verb in fragment for verb in verbs):
+            return _plain(fragment.rstrip("，,；;：:。"))
+    return None
 
 
 def _overlap(task: str, question: str, sentence: str) -> float:

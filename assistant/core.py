@@ -14,6 +14,7 @@ from assistant.answer import (
     compose,
     detail_type,
     document_kind,
+    duty_fragment,
     first_picks,
     named_doer,
     notice_citation,
@@ -451,7 +452,7 @@ class Assistant:
         where = f"{place_and_year(pick.notice)}{document_kind(pick.notice)}"
         if unit is None:
             citations.append(citation_for(1, pick, pick.sentence))
-            doer = named_doer(pick.sentence)
+            doer = named_doer(pick.sentence) or duty_fragment(pick.sentence, retrieval.search_text)
             if doer is not None:
                 # no note names units, but the sentence says who does the task
                 return f"{where}规定：{doer}。"

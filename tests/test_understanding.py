@@ -1083,3 +1083,50 @@ def test_a_size_needs_a_figure_in_metres(assistant) -> None:
     assert answer.refused and "没有给出这个数字" in answer.answer, answer.answer
     answer = assistant.ask("2023年农村公路路堤多高的险要路段要装护栏？")
     assert not answer.refused and "30米" in answer.lead, answer.answer
+
+
+def test_who_holds_a_duty_is_read_from_the_verb_the_question_names(assistant) -> None:
+    # no note names units, but 分管 stands in the sentence with who does it: not "没有写明责任单位"
+    answer = assistant.ask("2019年市县两级政府安全生产归谁分管？")
+    assert not answer.refused and "常务副职分管" in answer.lead, answer.answer
+    assert "没有写明" not in answer.lead
+
+
+def test_a_fragment_that_only_frames_the_requirement_gives_way_to_it(assistant) -> None:
+    # 按照“一厂出事故、万厂受教育…”的要求， says only what the requirement follows; the requirement is after it
+    answer = assistant.ask("2015年国内外发生的典型事故各级要怎么对待？")
+    assert not answer.refused and "警示教育内容" in answer.lead, answer.answer
+    # asked for the frame itself (按啥原则), the frame is the answer
+    answer = assistant.ask("2025年省里事故调查处理按啥原则？")
+    assert not answer.refused and "四不放过" in answer.lead, answer.answer
+
+
+def test_fragments_opening_alike_are_one_statement(assistant) -> None:
+    answer = assistant.ask("2013年文件里的“三个绝不能过高估计”指的是啥？")
+    assert not answer.refused, answer.answer
+    for part in ("安全生产形势", "重要性的认识", "能力和水平"):
+        assert part in answer.lead, answer.answer
+
+
+def test_the_verb_after_how_is_the_asked_action(assistant) -> None:
+    # 咋处置: the fragment where 处置 stands says how, not the one naming the six kinds of mine
+    answer = assistant.ask("2019年高风险煤矿做完安全体检后咋处置？")
+    assert not answer.refused and "限产或限人" in answer.lead, answer.answer
+
+
+def test_a_reward_is_the_outcome_of_reporting_but_not_of_a_breach(assistant) -> None:
+    answer = assistant.ask("2026年群众举报的隐患核查属实会怎样？")
+    assert not answer.refused and "予以奖励" in answer.lead, answer.answer
+    # a company found with a major hazard: a reward scheme is no outcome of that
+    answer = assistant.ask("大同企业被查出重大事故隐患，企业负责人会咋样？")
+    assert "奖励" not in answer.lead, answer.answer
+
+
+def test_urban_waterlogging_is_the_notices_flood_prevention(assistant) -> None:
+    answer = assistant.ask("2024年省里对城市内涝点要怎么监控？")
+    assert not answer.refused and "易涝点" in answer.lead, answer.answer
+
+
+def test_a_requirement_opening_with_its_modal_keeps_its_object(assistant) -> None:
+    answer = assistant.ask("朔州2026年建筑工地检查出来的隐患要咋整改？")
+    assert not answer.refused and "对检查发现的隐患，要盯紧不放" in answer.lead, answer.answer
