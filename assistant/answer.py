@@ -135,6 +135,8 @@ _HEAD = re.compile(
     r"(?:啥|什么|哪些|哪种|哪几种|哪类|哪几类|哪个|哪几个|要不要|能不能|会不会|有没有|是否|需不需要|用不用|让不让)("
     r"[\u4e00-\u9fff]{1,4}?)(?:[？?。，,吗呢呀啊]|$)"
     r"|对([\u4e00-\u9fff]{2,6}?)(?:怎么|咋|如何|有什么|有啥|有哪些|要求)"
+    # 靠哪些活动来培育: the asked thing followed by what it is for
+    r"|(?:哪些|哪几种|哪几类|哪几个)([\u4e00-\u9fff]{2,4}?)(?:来|去|用来|进行)"
 )
 # 用啥手段 / 靠啥 / 通过什么办法: the answer is a means, which a notice writes as 方式/手段 or with 使用, 采取…
 _ASKS_MEANS = re.compile(
@@ -155,6 +157,9 @@ _FOCUS_WEIGHT = 2.0
 _EARLIER_SHARE = 0.25
 # a verb in at most one clause of e² ≈ 7.4
 _SLOT_VERB_MIN_IDF = 2.0
+_REGARDED_AS = re.compile(r"(?:当成|当作|看成|看作|视为|视作|作为)(?:啥|什么)")
+# 除了竞赛还做哪些工作 / 除了执法以外还得干啥: what the question sets aside
+_EXCEPT = re.compile(r"除了([^，,。？?]{1,12}?)(?:以外|之外)?(?=还|，|,|[？?]|$)")
 _HOW = frozenset(("咋", "怎么", "如何", "怎样", "怎么样"))
 _WHAT = frozenset(("啥", "什么", "哪些", "哪个", "哪几个", "哪种", "哪类", "啥样", "什么样"))
 # 都有哪些行动 / 包括啥: the answer names several things, and a sentence listing them as the asked kind
@@ -231,6 +236,8 @@ class Asked:
     # the groups only the earlier turns name (攻坚克难, 重点县): they found the clause, but within it they point at
     # the sentence that answered the earlier question, so where the follow-up names words of its own they count less
     earlier: frozenset[int] = frozenset()
+    # the groups only a 除了X phrase names (除了竞赛还做哪些工作): X is known, the answer is the rest
+    excepted: frozenset[int] = frozenset()
     # the question is about doing well or reporting (举报查实了咋办): a reward is an outcome it asks about
     reward: bool = False
 
@@ -300,7 +307,7 @@ class Extractor:
             # 具体是哪些？ after 有几项制度: the earlier turn's counted thing is what the list is of
             heads = list(_COUNTED_HEAD.finditer(normalize(search_text)))
         for match in heads:
-            asked_text = match.group(1) or match.group(2)
+            asked_text = next(group for group in match.groups() if group)
             # 开啥会: 会 alone is a stopword; the question holds it as 啥会, whose group has the notices' words for it
             head |= set(self.tokenizer(asked_text)) or {
                 t for group in groups for t in group if len(t) > len(asked_text) and t.endswith(asked_text)
@@ -313,6 +320,7 @@ class Extractor:
             if follows_up
             else frozenset(),
             reward=bool(_ASKS_REWARD.search(normalize(own_text or search_text))),
+            excepted=self._excepted(own_text or search_text, groups),
             novel=frozenset(t for t in weights if t not in self.retriever.idf),
             rewrites=rewrites,
             head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
@@ -324,6 +332,23 @@ class Extractor:
             party=party.group(1) if (party := _ASKS_PARTY.search(normalize(search_text))) else None,
         )
 
+    def _excepted(self, text: str, groups: Sequence[dict[str, float]]) -> frozenset[int]:
+        """The groups whose words stand only inside a 除了X phrase of `text`."""
+        plain = normalize(text)
+        spans = [match.span(1) for match in _EXCEPT.finditer(plain)]
+        if not spans:
+            return frozenset()
+        inside = "".join(plain[start:end] for start, end in spans)
+        outside = "".join(
+            plain[end:start]
+            for end, start in zip([0, *(e for _, e in spans)], [*(s for s, _ in spans), len(plain)], strict=True)
+        )
+        return frozenset(
+            i
+            for i, group in enumerate(groups)
+            if any(t in inside for t in group) and not any(t in outside for t in group)
+        )
+
     def _slot_verb(self, search_text: str, weights: dict[str, float]) -> str | None:
         """The verb right before 啥/什么/哪些 (纳入啥管理): the text where the notices use it names the asked thing.
 
@@ -332,6 +357,8 @@ class Extractor:
         """
         if not any(word in search_text for word in (*_WHAT, *_HOW)):
             return None  # no 啥 to fill: the part-of-speech tagger (0.6 s to load in a new process) is not needed
+        if _REGARDED_AS.search(search_text):
+            return "作为"  # 把安全生产当成啥 → 把安全生产作为最基本的民生: notices write 当成 as 作为
         tagged = self.tokenizer.tagged(search_text)
         for index, (word, _flag) in enumerate(tagged):
             # 体检完了咋处置: after 咋/怎么/如何 the verb is the asked action, and the fragment where it stands
@@ -381,7 +408,7 @@ class Extractor:
         mean = asked.total / len(asked.groups) if asked.groups else 0.0
         score += sum(credits[i] for i in asked.head if max(asked.groups[i].values()) >= mean)
         focus = sum(_credit(group, normalized, asked.novel, alternatives=True) for group in asked.focus)
-        score -= (1.0 - _EARLIER_SHARE) * sum(credits[i] for i in asked.earlier)
+        score -= (1.0 - _EARLIER_SHARE) * sum(credits[i] for i in asked.earlier | asked.excepted)
         return score + _FOCUS_WEIGHT * focus
 
     def matched(self, text: str, search_text: str) -> frozenset[int]:
@@ -406,9 +433,11 @@ class Extractor:
     def _lists_asked_kind(text: str, asked: Asked) -> bool:
         return any(
             re.search(_LISTED_AS + re.escape(spelling), text)
+            if len(spelling) >= 2
+            # 达哪几个标 → 岗位达标、专业达标和企业达标: one character asked is a kind where listed items end in it
+            else re.search(f"{re.escape(spelling)}[、和及][^，,。；;]{{1,10}}?{re.escape(spelling)}", text)
             for i in asked.head
             for spelling in asked.groups[i]
-            if len(spelling) >= 2
         )
 
     @staticmethod
@@ -808,7 +837,7 @@ def responsibility_of(clause: Clause, sentence: str, weights_text: str, parent: 
 # 现场警示会谁来组织开: a sentence inside a task may name its own doer (…的, 市级行业领域安全监管部门要会同属地政府组织召开
 # 现场警示会; 县政府将组织…), which answers better than the note that closes the task as a whole
 _OWN_AGENT = re.compile(
-    r"(?:^|[，,；;：:])\s*((?:由)?([\u4e00-\u9fff（）()、]{1,24}?(?:部门|政府|管委会|局|厅|委|办|总队|支队|大队|中心))"
+    r"(?:^|[，,；;：:])\s*((?:由)?([\u4e00-\u9fff（）()、]{1,40}?(?:部门|政府|管委会|局|厅|委|办|总队|支队|大队|中心))"
     r"(?:将|须|必须)?(?:要|负责|牵头|会同|组织|应当|统筹)[^，,；;。]*)"
 )
 _ANY_AGENT = frozenset({"各级各部门", "各部门", "有关部门", "相关部门", "各级政府", "各级党委政府", "各有关部门"})

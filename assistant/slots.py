@@ -160,6 +160,7 @@ _NAMES_FUNDING = re.compile(r"承担|财政|资金|经费|出资|补助|补贴|�
 # 搞几进 / 几到位 ask the figure of a numbered name (七进, 五到位), written with whatever character follows it; 几乎 and
 # 几时 are words of their own
 _ASKED_NUMBERED_NAME = re.compile(r"(?<![哪那这])几(?!乎|时|个|种|样|多)([\u4e00-\u9fff])")
+_ASKED_COLOURS = re.compile(r"(?:几|多少)(?:种|个)?(?:颜色|色)")
 # 第几议题 asks for an ordinal: 第一议题 answers it, where elsewhere an ordinal is no figure
 ORDINAL = "第"
 # 把今年叫啥年 / 定为什么年 asks for the year's name, which notices give in quotes: “安全生产责任落实年”
@@ -186,6 +187,8 @@ def asked_unit(question: str) -> str | None:
         return "时|点"
     if _ASKED_SHARE.search(text):
         return "%|％|成"
+    if _ASKED_COLOURS.search(text):
+        return "色"  # 几种颜色: notices write the count of colours as 四色 (四色电子分布图)
     asked = _ASKED_FIGURE.search(text) or _ASKED_NUMBERED_NAME.search(text)
     if not asked:
         return None

@@ -1130,3 +1130,32 @@ def test_urban_waterlogging_is_the_notices_flood_prevention(assistant) -> None:
 def test_a_requirement_opening_with_its_modal_keeps_its_object(assistant) -> None:
     answer = assistant.ask("朔州2026年建筑工地检查出来的隐患要咋整改？")
     assert not answer.refused and "对检查发现的隐患，要盯紧不放" in answer.lead, answer.answer
+
+
+def test_how_many_colours_is_read_as_the_notices_count_of_colours(assistant) -> None:
+    # 几种颜色 asks a figure the notices write as 四色: not "没有给出这个数字"
+    answer = assistant.ask("2019年省里风险电子分布图用几种颜色区分？")
+    assert not answer.refused and "四色" in answer.lead, answer.answer
+
+
+def test_which_things_for_a_purpose_leads_with_the_list_of_them(assistant) -> None:
+    answer = assistant.ask("2022年要开展哪些活动来培育安全文化？")
+    assert not answer.refused and "等活动" in answer.lead, answer.answer
+    # one character asked (哪些标) is the kind of a list whose items end in it
+    answer = assistant.ask("2011年标准化建设要求企业达到哪些标？")
+    assert not answer.refused and "岗位达标" in answer.lead, answer.answer
+
+
+def test_what_the_question_sets_aside_does_not_choose_the_lead(assistant) -> None:
+    answer = assistant.ask("除了安康杯竞赛以外，沁水县还要做好哪些工作？")
+    assert not answer.refused and "典型经验总结" in answer.lead, answer.answer
+
+
+def test_a_long_list_of_departments_names_who_acts(assistant) -> None:
+    answer = assistant.ask("2016年及时发布预警信息是哪些部门的事？")
+    assert not answer.refused and "气象等部门" in answer.lead, answer.answer
+
+
+def test_regarded_as_is_the_notices_zuowei(assistant) -> None:
+    answer = assistant.ask("2015年领导干部应该把安全生产看作什么？")
+    assert not answer.refused and "最基本的民生" in answer.lead, answer.answer
