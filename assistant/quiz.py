@@ -605,6 +605,10 @@ class QuizMaker:
                     and not any(_alike(p, item) for item in listed)
                 ]
                 peers = self._of_the_same_kind(listed, peers, clause_text, longest)
+                if len({len(item) for item in listed}) == 1 and longest <= 4:
+                    # 活动不停、力度不减: a list of set phrases of one length takes wrong options of that length
+                    # (消防水源不足 among them stands out as another kind of thing)
+                    peers = [peer for peer in peers if len(peer) == longest]
                 if not peers:
                     continue
                 total = 5 if difficulty is Difficulty.HARD or len(listed) >= 4 else 4

@@ -636,3 +636,17 @@ def test_a_case_measure_is_not_a_governments_own_duty_where_the_unit_has_its_own
     cases = [item for item in items if "安全风险防控体系" in item.stem]
     assert cases and all("各级政府" not in point.text for point in cases[0].points), [p.text for p in cases[0].points]
     assert len(cases[0].points) >= 2
+
+
+def test_a_list_of_set_phrases_of_one_length_takes_wrong_options_of_that_length(maker) -> None:
+    # 确保活动不停、力度不减: 消防水源不足 as a wrong option stands out by its length and its kind
+    items = maker.make(count=40, types=[QuizType.MULTI], notices=["山西省-2010", "山西省-2022"], seed=9)
+    checked = 0
+    for item in items:
+        if "省略处" not in item.stem:
+            continue
+        lengths = {len(option) for key, option in item.options.items() if key in item.answer}
+        if len(lengths) == 1 and max(lengths) <= 4:
+            checked += 1
+            assert {len(option) for option in item.options.values()} == lengths, item.options
+    assert checked >= 1
