@@ -1106,7 +1106,10 @@ def _bigrams(value: str) -> set[str]:
 
 # who a township inspection finds in breach: a unit or person it oversees, not a government body (各部门各单位要充分
 # 利用新媒体), and a breach of a duty to act, not of a frame of mind (未始终坚持安全发展理念)
-_NOT_INSPECTED = re.compile(r"部门|政府|党委|各地|各级|机关|委员会|安委会|安委办|新闻|媒体|^[省市县]|有关单位")
+# (nor the inspectors themselves: 执法人员必须配备使用执法记录仪 is no breach found in a township's companies)
+_NOT_INSPECTED = re.compile(
+    r"部门|政府|党委|各地|各级|机关|委员会|安委会|安委办|新闻|媒体|^[省市县]|有关单位|执法|监管人员|干部"
+)
 _TALLY = re.compile(r"\d+\s*(?:家|座|个|所|处|户|台|条|辆)")
 _STATE_OF_MIND = re.compile(r"理念|意识|重要性|精神|观念|认识|导向")
 _PREPOSITION = re.compile(r"(?:根据|按照|结合|围绕|通过|依照|对照|针对|以|在|对|把|将|从)")

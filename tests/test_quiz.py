@@ -650,3 +650,9 @@ def test_a_list_of_set_phrases_of_one_length_takes_wrong_options_of_that_length(
             checked += 1
             assert {len(option) for option in item.options.values()} == lengths, item.options
     assert checked >= 1
+
+
+def test_no_case_of_the_inspectors_themselves(maker) -> None:
+    # 执法人员必须配备使用执法记录仪和执法终端 binds the enforcement staff, not a unit a township inspects
+    items = maker.make(count=30, types=[QuizType.CASE], notices=["山西省-2018"], seed=2026)
+    assert items and not any("执法人员未" in item.stem for item in items), [item.stem for item in items]
