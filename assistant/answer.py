@@ -320,7 +320,7 @@ class Extractor:
             if follows_up
             else frozenset(),
             reward=bool(_ASKS_REWARD.search(normalize(own_text or search_text))),
-            excepted=self._excepted(own_text or search_text, groups),
+            excepted=_excepted(own_text or search_text, groups),
             novel=frozenset(t for t in weights if t not in self.retriever.idf),
             rewrites=rewrites,
             head=frozenset(i for i, group in enumerate(groups) if head & group.keys()),
@@ -330,23 +330,6 @@ class Extractor:
             means=asks_means(search_text),
             people=bool(_ASKS_PEOPLE.search(normalize(search_text))),
             party=party.group(1) if (party := _ASKS_PARTY.search(normalize(search_text))) else None,
-        )
-
-    def _excepted(self, text: str, groups: Sequence[dict[str, float]]) -> frozenset[int]:
-        """The groups whose words stand only inside a 除了X phrase of `text`."""
-        plain = normalize(text)
-        spans = [match.span(1) for match in _EXCEPT.finditer(plain)]
-        if not spans:
-            return frozenset()
-        inside = "".join(plain[start:end] for start, end in spans)
-        outside = "".join(
-            plain[end:start]
-            for end, start in zip([0, *(e for _, e in spans)], [*(s for s, _ in spans), len(plain)], strict=True)
-        )
-        return frozenset(
-            i
-            for i, group in enumerate(groups)
-            if any(t in inside for t in group) and not any(t in outside for t in group)
         )
 
     def _slot_verb(self, search_text: str, weights: dict[str, float]) -> str | None:
@@ -628,21 +611,32 @@ class Extractor:
 _PARALLEL_HEAD = 4
 
 
+def _excepted(text: str, groups: Sequence[dict[str, float]]) -> frozenset[int]:
+    """The groups whose words stand only inside a 除了X phrase of `text`."""
+    plain = normalize(text)
+    inside = "".join(match.group(1) for match in _EXCEPT.finditer(plain))
+    if not inside:
+        return frozenset()
+    outside = _EXCEPT.sub(" ", plain)
+    return frozenset(
+        i for i, group in enumerate(groups) if any(t in inside for t in group) and not any(t in outside for t in group)
+    )
+
+
 def _parallel_run(fragments: Sequence[str], position: int) -> tuple[int, int]:
     """The run of fragments around `position` that open with the same words as it (the first of the run may have its
     subject before them): (first, last) positions, equal where there is no such run."""
-    head = normalize(fragments[position]).strip()[:_PARALLEL_HEAD]
+    opened = [normalize(fragment).strip() for fragment in fragments]
+    head = opened[position][:_PARALLEL_HEAD]
     if len(head) < _PARALLEL_HEAD or not re.fullmatch(r"[\u4e00-\u9fff]+", head):
         return position, position
     first = last = position
-    while last + 1 < len(fragments) and normalize(fragments[last + 1]).strip().startswith(head):
+    while last + 1 < len(opened) and opened[last + 1].startswith(head):
         last += 1
-    while (
-        first > 0 and head in normalize(fragments[first - 1]) and normalize(fragments[first]).strip().startswith(head)
-    ):
+    while first > 0 and opened[first - 1].startswith(head):
         first -= 1
-        if not normalize(fragments[first]).strip().startswith(head):
-            break
+    if first > 0 and head in opened[first - 1]:
+        first -= 1  # the run's first part, with its subject before the shared words
     return first, last
 
 
@@ -866,7 +860,7 @@ _DUTY_VERB = re.compile(r"分管|主管|主抓|牵头|主持|统筹|督办|负�
 def duty_fragment(sentence: str, question: str) -> str | None:
     """The fragment of `sentence` holding the duty verb the question asks about (分管), or None."""
     verbs = {match.group() for match in _DUTY_VERB.finditer(question)}
-    for fragment in re.split(r"(?<=[，,；;：:])", sentence):
+    for fragment in split_fragments(sentence):
         if any(verb in fragment for verb in verbs):
             return _plain(fragment.rstrip("，,；;：:。"))
     return None
