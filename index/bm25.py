@@ -1,10 +1,12 @@
-"""BM25 over passages, on disk: the term counts, and the score of every (word, passage) pair computed from them.
+"""BM25 over passages, on disk as segments of term counts, scored when a question comes.
 
-The scores are bm25s's (Lucene variant: idf = ln(1 + (N − df + 0.5)/(df + 0.5)), tf / (tf + k1·(1 − b +
-b·dl/avgdl))), in the same floating-point order and in bm25s's file layout; but they are computed over all pairs
-at once with numpy instead of document by document in Python. The counts are kept beside them, so adding or
-removing a notice updates the index from counts (its own passages tokenized, nobody else's) instead of
-recomputing it from every passage's tokens.
+A segment holds the term counts of a run of passages (one per build, one more per upload); a passage taken out
+stays in its segment, masked. A question's scores are computed from the counts of its words only, with the
+statistics (passages, document frequencies, average length) of the live passages at that moment, so adding or
+removing a notice writes its own segment and a mask, not the library's scores: the cost of an upload no longer
+grows with the library. The scores are bm25s's (Lucene variant: idf = ln(1 + (N − df + 0.5)/(df + 0.5)), tf / (tf
++ k1·(1 − b + b·dl/avgdl))), in the same floating-point order, so they equal bm25s's over the live passages to the
+last bit (tests/test_retrieve.py checks it).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +28,7 @@ class Counts:
 
     vocabulary: dict[str, int]  # word → row, in order of first use
     indptr: np.ndarray  # int64, len(vocabulary) + 1
-    docs: np.ndarray  # int64, the passage of each pair
+    docs: np.ndarray  # int32, the passage of each pair (within the segment)
     terms: np.ndarray  # float32, how often the word occurs in the passage
     lengths: np.ndarray  # int64, tokens per passage
 
@@ -45,119 +48,136 @@ class Counts:
         )
         matrix.sum_duplicates()
         matrix.sort_indices()
-        return cls(vocabulary, matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64), matrix.data, lengths)
-
-    def updated(self, removed: np.ndarray, added: Sequence[Sequence[str]]) -> Counts:
-        """The counts without the passages flagged in `removed` (the others keep their order) and with the
-        `added` passages after them: what `Counts.of` gives for that passage list, up to the words' ids."""
-        keep = ~removed
-        renumbered = np.cumsum(keep) - 1
-        pair_words = np.repeat(np.arange(len(self.vocabulary), dtype=np.int64), np.diff(self.indptr))
-        kept = keep[self.docs]
-        vocabulary = dict(self.vocabulary)
-        new_words: list[int] = []
-        new_docs: list[int] = []
-        new_terms: list[float] = []
-        base = int(keep.sum())
-        for offset, doc in enumerate(added):
-            counted: dict[str, int] = {}
-            for token in doc:
-                counted[token] = counted.get(token, 0) + 1
-            for token, count in counted.items():
-                new_words.append(vocabulary.setdefault(token, len(vocabulary)))
-                new_docs.append(base + offset)
-                new_terms.append(count)
-        # kept pairs stay in (word, passage) order; every added passage comes after every kept one, so each added
-        # pair goes at the end of its word's run: inserted, not sorted in (the library is millions of pairs)
-        added_words = np.asarray(new_words, dtype=np.int64)
-        order = np.argsort(added_words, kind="stable")  # passages ascending within a word, as generated
-        added_words = added_words[order]
-        kept_per_word = np.bincount(pair_words[kept], minlength=len(vocabulary))
-        run_ends = np.cumsum(kept_per_word)
-        positions = run_ends[added_words]
-        docs = np.insert(renumbered[self.docs[kept]], positions, np.asarray(new_docs, dtype=np.int64)[order])
-        terms = np.insert(self.terms[kept], positions, np.asarray(new_terms, dtype=np.float32)[order])
-        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-        np.cumsum(kept_per_word + np.bincount(added_words, minlength=len(vocabulary)), out=indptr[1:])
-        lengths = np.concatenate(
-            [self.lengths[keep], np.fromiter((len(doc) for doc in added), dtype=np.int64, count=len(added))]
+        return cls(
+            vocabulary,
+            matrix.indptr.astype(np.int64),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(np.float32),
+            lengths,
         )
-        return Counts(vocabulary, indptr, docs, terms, lengths)
+
+    @classmethod
+    def merged(cls, parts: Sequence[tuple[Counts, np.ndarray | None]]) -> Counts:
+        """One segment of the live passages of `parts` (each with its mask, None: all live), in order: what
+        `Counts.of` gives for their passages' tokens, up to the words' ids. Counts only: nothing is tokenized."""
+        vocabulary: dict[str, int] = {}
+        words, docs, terms, lengths = [], [], [], []
+        base = 0
+        for counts, mask in parts:
+            keep = np.ones(len(counts.lengths), dtype=bool) if mask is None else mask
+            renumbered = np.cumsum(keep) - 1 + base
+            ids = np.fromiter(
+                (vocabulary.setdefault(word, len(vocabulary)) for word in counts.vocabulary),
+                dtype=np.int64,
+                count=len(counts.vocabulary),
+            )
+            pair_words = np.repeat(ids, np.diff(counts.indptr))
+            kept = keep[counts.docs]
+            words.append(pair_words[kept])
+            docs.append(renumbered[counts.docs[kept]])
+            terms.append(counts.terms[kept])
+            lengths.append(counts.lengths[keep])
+            base += int(keep.sum())
+        all_words = np.concatenate(words) if words else np.zeros(0, dtype=np.int64)
+        # parts in order and passages ascending within each: a stable sort by word keeps them ascending
+        order = np.argsort(all_words, kind="stable")
+        indptr = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(all_words, minlength=len(vocabulary)), out=indptr[1:])
+        return cls(
+            vocabulary,
+            indptr,
+            (np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64))[order].astype(np.int32),
+            (np.concatenate(terms) if terms else np.zeros(0, dtype=np.float32))[order],
+            np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
+        )
 
     def save(self, folder: Path) -> None:
-        np.save(folder / "counts.indptr.npy", self.indptr)
-        np.save(folder / "counts.docs.npy", self.docs)
-        np.save(folder / "counts.terms.npy", self.terms)
-        np.save(folder / "counts.lengths.npy", self.lengths)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("indptr", "docs", "terms", "lengths"):
+            np.save(folder / f"counts.{name}.npy", getattr(self, name))
+        (folder / "vocab.json").write_text(json.dumps(self.vocabulary, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> Counts:
-        vocabulary = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        vocabulary = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
         indptr, docs, terms, lengths = (
             np.load(folder / f"counts.{name}.npy", allow_pickle=False)
             for name in ("indptr", "docs", "terms", "lengths")
         )
-        if len(indptr) != len(vocabulary) + 1 or len(docs) != len(terms) or indptr[-1] != len(docs):
+        if (
+            not isinstance(vocabulary, dict)
+            or len(indptr) != len(vocabulary) + 1
+            or len(docs) != len(terms)
+            or indptr[-1] != len(docs)
+            or (len(docs) and (docs.min() < 0 or docs.max() >= len(lengths)))
+        ):
             raise ValueError("BM25 counts and vocabulary disagree")
         return cls(vocabulary, indptr, docs, terms, lengths)
 
 
-def write_bm25(counts: Counts, folder: Path, k1: float, b: float) -> LexicalScores:
-    """Write the BM25 score of every (word, passage) pair of `counts` (and the counts) where `LexicalScores`
-    reads them; return them as read."""
-    documents = len(counts.lengths)
-    frequencies = np.diff(counts.indptr)
-    pair_words = np.repeat(np.arange(len(counts.vocabulary), dtype=np.int64), frequencies)
-    idf = np.array([math.log(1 + (documents - df + 0.5) / (df + 0.5)) for df in frequencies.tolist()], dtype=np.float32)
-    average = counts.lengths.mean() if documents else np.float64(1.0)
-    saturation = k1 * ((1 - b) + b * counts.lengths[counts.docs] / average)
-    scores = (idf[pair_words] * (counts.terms / (saturation + counts.terms))).astype(np.float32)
-    folder.mkdir(parents=True, exist_ok=True)
-    indices, indptr = counts.docs.astype(np.int32), counts.indptr.astype(np.int32)
-    np.save(folder / "data.csc.index.npy", scores)
-    np.save(folder / "indices.csc.index.npy", indices)
-    np.save(folder / "indptr.csc.index.npy", indptr)
-    counts.save(folder)
-    (folder / "vocab.index.json").write_text(json.dumps(counts.vocabulary, ensure_ascii=False), encoding="utf-8")
-    params = {"k1": k1, "b": b, "method": "lucene", "idf_method": "lucene", "num_docs": documents, "backend": "numpy"}
-    (folder / "params.index.json").write_text(json.dumps(params), encoding="utf-8")
-    return LexicalScores(counts.vocabulary, scores, indices, indptr, documents)
-
-
 class LexicalScores:
-    """BM25 scores of passages from the precomputed per-(word, passage) scores `write_bm25` saved (bm25s's layout):
-    a question's score is a sum of stored values, read with numpy alone (importing bm25s, and scipy through it,
-    is a quarter of a second a one-shot question need not pay). Equal to ``bm25s.BM25.get_scores`` over the same
-    tokens (Lucene variant, which adds nothing for absent words)."""
+    """BM25 scores of the live passages of a list of segments.
 
-    def __init__(
-        self, vocabulary: dict[str, int], data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, docs: int
-    ):
-        self.vocabulary = vocabulary
-        self.data = data
-        self.indices = indices
-        self.indptr = indptr
+    Live passages are numbered in segment order, each segment's in its own order: the numbering of the passage
+    list the search index serves. `live[i]` says whether segment i's passages are still in the library (None:
+    all of them)."""
+
+    def __init__(self, segments: Sequence[Counts], live: Sequence[np.ndarray | None], k1: float, b: float):
+        if len(segments) != len(live):
+            raise ValueError("BM25 segments and masks disagree")
+        self.segments = list(segments)
+        self.k1, self.b = k1, b
+        # per segment: where its passages are in the served list (−1: taken out), or an offset when all are live
+        self._rows: list[np.ndarray | int] = []
+        lengths = 0
+        docs = 0
+        for counts, mask in zip(self.segments, live, strict=True):
+            if mask is None or bool(mask.all()):
+                if mask is not None and len(mask) != len(counts.lengths):
+                    raise ValueError("BM25 mask and segment disagree")
+                self._rows.append(docs)
+                docs += len(counts.lengths)
+                lengths += int(counts.lengths.sum())
+            else:
+                if len(mask) != len(counts.lengths):
+                    raise ValueError("BM25 mask and segment disagree")
+                rows = np.full(len(mask), -1, dtype=np.int64)
+                rows[mask] = np.arange(docs, docs + int(mask.sum()))
+                self._rows.append(rows)
+                docs += int(mask.sum())
+                lengths += int(counts.lengths[mask].sum())
         self.docs = docs
+        # the mean of the live lengths as numpy takes it (an exact integer sum, divided once)
+        self.average = lengths / docs if docs else 1.0
 
-    @classmethod
-    def load(cls, folder: Path) -> LexicalScores:
-        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
-        if params.get("method") != "lucene" or params.get("backend", "numpy") != "numpy":
-            raise ValueError(f"unexpected BM25 index: {params}")  # a rebuild writes the expected one
-        vocabulary = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
-        data, indices, indptr = (
-            np.load(folder / f"{name}.csc.index.npy", allow_pickle=False) for name in ("data", "indices", "indptr")
-        )
-        # bm25s keeps one word without a column (the empty token, last): every other word has its bounds
-        if len(indptr) < len(vocabulary) or len(data) != len(indices) or indptr[-1] != len(data):
-            raise ValueError("BM25 index and vocabulary disagree")
-        return cls(vocabulary, data, indices, indptr, int(params["num_docs"]))
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The words of the live passages' segments (a word only in passages taken out may remain)."""
+        return frozenset(word for counts in self.segments for word in counts.vocabulary)
 
     def get_scores(self, tokens: Sequence[str]) -> np.ndarray:
         scores = np.zeros(self.docs, dtype=np.float32)
         for token in tokens:  # a repeated word counts again, as in bm25s
-            word = self.vocabulary.get(token)
-            if word is not None and word + 1 < len(self.indptr):
-                start, end = self.indptr[word], self.indptr[word + 1]
-                np.add.at(scores, self.indices[start:end], self.data[start:end])
+            postings = []
+            frequency = 0
+            for counts, rows in zip(self.segments, self._rows, strict=True):
+                word = counts.vocabulary.get(token)
+                if word is None:
+                    continue
+                start, end = counts.indptr[word], counts.indptr[word + 1]
+                docs, terms = counts.docs[start:end], counts.terms[start:end]
+                if isinstance(rows, int):
+                    placed = docs + rows if rows else docs
+                else:
+                    placed = rows[docs]
+                    kept = placed >= 0
+                    docs, terms, placed = docs[kept], terms[kept], placed[kept]
+                frequency += len(docs)
+                postings.append((counts, docs, terms, placed))
+            if not frequency:
+                continue
+            idf = np.float32(math.log(1 + (self.docs - frequency + 0.5) / (frequency + 0.5)))
+            for counts, docs, terms, placed in postings:
+                saturation = self.k1 * ((1 - self.b) + self.b * counts.lengths[docs] / self.average)
+                np.add.at(scores, placed, (idf * (terms / (saturation + terms))).astype(np.float32))
         return scores

@@ -15,13 +15,14 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from index.bm25 import Counts, LexicalScores, write_bm25
+from index.bm25 import Counts, LexicalScores
 from index.embed import CORPUS_STATIC, EmbeddingError, VectorCache, load_embeddings, train_corpus_static
 from index.milvus import MilvusDenseIndex, MilvusError, collection_name, connect
 from index.passages import PASSAGE_CHARS, Passage, clause_passages
@@ -30,7 +31,7 @@ from index.store import Corpus
 from index.tokenize import TokenCache, Tokenizer, lexicon_hash
 
 Progress = Callable[[str], None]
-SEARCH_VERSION = "search-9"  # bump when tokenization or passage code changes what is indexed
+SEARCH_VERSION = "search-10"  # bump when tokenization or passage code changes what is indexed
 
 
 def _faiss():
@@ -121,8 +122,11 @@ class SearchIndex:
         clause_frequencies: dict[str, int] | None = None,
         clause_count: int = 0,
         corpus_key: str = "",
+        segments: Sequence[Segment] = (),
     ):
         self.passages = passages
+        # what `passages` and `bm25` come from, as on disk: an update in the same process starts from them
+        self.segments = tuple(segments)
         # the corpus this index was built for: an update in the same process starts from it instead of the files
         self.corpus_key = corpus_key
         self.bm25 = bm25
@@ -230,11 +234,8 @@ def _build(
     staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".building-"))
     try:
         cache = TokenCache(settings.vector_cache_dir)
-        write_bm25(
-            Counts.of(cache.tokens([p.search_text for p in passages], tokenizer)),
-            staging / "bm25",
-            settings.bm25_k1,
-            settings.bm25_b,
+        segment = _write_segment(
+            staging, "s0", passages, Counts.of(cache.tokens([p.search_text for p in passages], tokenizer))
         )
         model_dir = staging / "model"
         if embeddings is None and settings.embedding_model == CORPUS_STATIC:
@@ -243,6 +244,7 @@ def _build(
         embeddings = embeddings or load_embeddings(
             settings.embedding_model, model_dir, tokenizer, settings.embedding_threads
         )
+        vectors_file = None
         if embeddings is not None:
             progress(f"检索索引：{len(passages)} 段的向量（{settings.embedding_model}）…")
             # a corpus-static model is retrained per build, so its vectors are never reused
@@ -264,7 +266,8 @@ def _build(
                 )
             else:
                 dense = DenseIndex.build(passages, embeddings, vector_cache, progress)
-                _faiss().write_index(dense.index, str(staging / "vectors.faiss"))
+                vectors_file = "vectors-0.faiss"
+                _faiss().write_index(dense.index, str(staging / vectors_file))
         progress(f"检索索引：{len(clauses)} 个条款的词频…")
         frequencies: Counter[str] = Counter()
         words = cache.tokens([clause_search_text(clause) for clause in clauses], tokenizer)
@@ -275,7 +278,7 @@ def _build(
         for notice_id, counted in by_notice.items():
             _write_notice_words(staging, notice_keys[notice_id], counted)
             frequencies.update(counted)
-        _write_state(staging, key, settings, passages, len(clauses), frequencies, notice_keys)
+        _write_state(staging, key, settings, 0, [segment], len(clauses), frequencies, notice_keys, vectors_file)
         if root.exists():
             shutil.rmtree(root)
         staging.rename(root)
@@ -284,13 +287,73 @@ def _build(
     progress(f"检索索引完成 → {root}")
 
 
-def _read_passages(root: Path) -> list[Passage]:
+@dataclass(frozen=True)
+class Segment:
+    """A run of passages with their term counts, written once (`segments/<name>/`); `live` masks the passages
+    taken out since (None: none), kept in `live_file` there. The index serves the live passages of its
+    segments in order."""
+
+    name: str
+    passages: list[Passage]
+    counts: Counts
+    live: np.ndarray | None = None
+    live_file: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.passages) if self.live is None else int(self.live.sum())
+
+    def live_passages(self) -> list[Passage]:
+        if self.live is None:
+            return self.passages
+        return [passage for passage, kept in zip(self.passages, self.live.tolist(), strict=True) if kept]
+
+
+def _write_segment(root: Path, name: str, passages: list[Passage], counts: Counts) -> Segment:
+    folder = root / "segments" / name
+    if folder.exists():  # left by an update that died before it landed
+        shutil.rmtree(folder)
+    counts.save(folder)
     # marshal, not JSON: a library's hundred thousand passages load in a tenth of the time; it holds plain data
     # only, and a damaged file raises (ValueError, EOFError, TypeError) and is rebuilt
-    rows = marshal.loads((root / "passages.marshal").read_bytes())
-    if not isinstance(rows, list):
-        raise ValueError("passage list damaged")
-    return list(map(Passage._make, rows))
+    (folder / "passages.marshal").write_bytes(marshal.dumps([tuple(passage) for passage in passages]))
+    return Segment(name, passages, counts)
+
+
+def _read_segments(root: Path, meta: dict, held: Sequence[Segment] = ()) -> list[Segment]:
+    """The segments `meta` lists, from `held` (what this process serves) where it has them as listed."""
+    have = {(segment.name, segment.live_file): segment for segment in held}
+    segments = []
+    for entry in meta["segments"]:
+        name, live_file = entry["name"], entry["live"]
+        if (name, live_file) in have:
+            segments.append(have[(name, live_file)])
+            continue
+        folder = root / "segments" / name
+        rows = marshal.loads((folder / "passages.marshal").read_bytes())
+        if not isinstance(rows, list):
+            raise ValueError("passage list damaged")
+        counts = Counts.load(folder)
+        live = None
+        if live_file is not None:
+            live = np.load(folder / live_file, allow_pickle=False)
+            if live.dtype != bool or len(live) != len(rows):
+                raise ValueError("passage mask damaged")
+        if len(counts.lengths) != len(rows):
+            raise ValueError("passages and BM25 counts disagree")
+        segments.append(Segment(name, list(map(Passage._make, rows)), counts, live, live_file))
+    return segments
+
+
+def _served(segments: Sequence[Segment], settings: Settings) -> tuple[list[Passage], LexicalScores]:
+    passages = [passage for segment in segments for passage in segment.live_passages()]
+    lexical = LexicalScores(
+        [segment.counts for segment in segments],
+        [segment.live for segment in segments],
+        settings.bm25_k1,
+        settings.bm25_b,
+    )
+    return passages, lexical
 
 
 def _write_notice_words(root: Path, notice_key: str, counted: Counter[str]) -> None:
@@ -304,17 +367,55 @@ def _write_state(
     folder: Path,
     key: str,
     settings: Settings,
-    passages: Sequence[Passage],
+    generation: int,
+    segments: Sequence[Segment],
     clause_count: int,
     frequencies: Counter[str],
     notice_keys: dict[str, str],
+    vectors_file: str | None,
 ) -> None:
-    (folder / "clause_frequencies.json").write_text(
+    """Write the word frequencies, then `meta.json`, which names every file of the index: replacing it is the
+    moment an update lands, so an update that dies before leaves the index as it was."""
+    frequencies_file = f"frequencies-{generation}.json"
+    (folder / frequencies_file).write_text(
         json.dumps({"clauses": clause_count, "frequencies": frequencies}, ensure_ascii=False), encoding="utf-8"
     )
-    (folder / "passages.marshal").write_bytes(marshal.dumps([tuple(passage) for passage in passages]))
-    meta = {"corpus_key": key, "model": settings.embedding_model, "passages": len(passages), "notices": notice_keys}
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    meta = {
+        "corpus_key": key,
+        "model": settings.embedding_model,
+        "generation": generation,
+        "passages": sum(segment.size for segment in segments),
+        "segments": [{"name": segment.name, "live": segment.live_file} for segment in segments],
+        "frequencies": frequencies_file,
+        "vectors": vectors_file,
+        "notices": notice_keys,
+    }
+    pending = folder / "meta.json.tmp"
+    pending.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    pending.replace(folder / "meta.json")
+
+
+def _compacted(root: Path, segments: list[Segment], generation: int) -> list[Segment]:
+    """The segments with those mostly taken out rewritten, and the newest merged into the one before while it
+    holds at least half as many live passages: segment sizes halve from the oldest, so there are a few dozen at
+    most and each passage is rewritten a logarithmic number of times over all uploads (a flat cost per upload)."""
+    kept: list[Segment] = []
+    for segment in segments:
+        if segment.size == 0:
+            continue
+        if segment.size * 2 < len(segment.passages):
+            segment = _merged(root, [segment], f"s{generation}-r{len(kept)}")
+        kept.append(segment)
+    merges = 0
+    while len(kept) > 1 and kept[-1].size * 2 >= kept[-2].size:
+        merges += 1
+        kept[-2:] = [_merged(root, kept[-2:], f"s{generation}-m{merges}")]
+    return kept
+
+
+def _merged(root: Path, parts: Sequence[Segment], name: str) -> Segment:
+    passages = [passage for segment in parts for passage in segment.live_passages()]
+    return _write_segment(root, name, passages, Counts.merged([(part.counts, part.live) for part in parts]))
 
 
 def _update(
@@ -328,12 +429,12 @@ def _update(
     embeddings: Embeddings | None,
     held: SearchIndex | None = None,
 ) -> SearchIndex | None:
-    """Bring the index in `root` up to `corpus` by notices: take out the passages of the notices removed or
-    changed, add those of the notices new or changed, and update the BM25 counts and word frequencies from the
+    """Bring the index in `root` up to `corpus` by notices: mask the passages of the notices removed or changed,
+    write those of the notices new or changed as a segment of their own, update the word frequencies from the
     notices' own (nothing else is tokenized or encoded again), and return it loaded. None, with nothing
     changed, when a full build is due: no index yet, a large change, a model trained on the whole corpus, vectors
-    in Milvus, a missing or damaged file. `held`, the index in `root` as this process loaded it, gives the passage
-    list without reading it."""
+    in Milvus, a missing or damaged file. `held`, the index in `root` as this process loaded it, gives the
+    segments without reading them."""
     previous = meta.get("notices")
     if (
         not isinstance(previous, dict)
@@ -348,9 +449,9 @@ def _update(
     if (not removed and not added) or len(removed) + len(added) > max(4, len(notice_keys) // 4):
         return None
     try:
-        passages = list(held.passages) if held is not None else _read_passages(root)
-        counts = Counts.load(root / "bm25")
-        counted = json.loads((root / "clause_frequencies.json").read_text(encoding="utf-8"))
+        generation = int(meta["generation"]) + 1
+        segments = _read_segments(root, meta, held.segments if held is not None else ())
+        counted = json.loads((root / meta["frequencies"]).read_text(encoding="utf-8"))
         frequencies: Counter[str] = Counter(counted["frequencies"])
         for notice_id in removed:
             frequencies.subtract(json.loads((root / "notices" / f"{previous[notice_id]}.json").read_text("utf-8")))
@@ -359,58 +460,85 @@ def _update(
             settings.embedding_model, root / "model", tokenizer, settings.embedding_threads
         )
         if embeddings is not None:
-            dense = _faiss().read_index(str(root / "vectors.faiss"))
-            if dense.ntotal != len(passages):
+            dense = _faiss().read_index(str(root / meta["vectors"]))
+            if dense.ntotal != sum(segment.size for segment in segments):
                 return None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError) as error:
         if isinstance(error, EmbeddingError):
             raise
         return None  # missing or damaged files: build afresh
-    if len(counts.lengths) != len(passages):
-        return None
     progress(f"检索索引：增量更新（移除 {len(removed)} 份、加入 {len(added)} 份通知）…")
-    gone = np.fromiter((p.notice_id in removed for p in passages), dtype=bool, count=len(passages))
+    gone: list[np.ndarray] = []  # per segment, which of its live passages go (the dense rows to remove)
+    masked = []
+    for segment in segments:
+        if not removed:
+            gone.append(np.zeros(segment.size, dtype=bool))
+            masked.append(segment)
+            continue
+        out = np.fromiter((p.notice_id in removed for p in segment.passages), dtype=bool, count=len(segment.passages))
+        live = np.ones(len(segment.passages), dtype=bool) if segment.live is None else segment.live
+        gone.append(out[live])
+        if out[live].any():
+            live_file = f"live-{generation}.npy"
+            np.save(root / "segments" / segment.name / live_file, live & ~out)
+            segment = Segment(segment.name, segment.passages, segment.counts, live & ~out, live_file)
+        masked.append(segment)
     fresh_clauses = [clause for clause in clauses if clause.notice_id in added]
     fresh = [passage for clause in fresh_clauses for passage in clause_passages(clause)]
-    counts = counts.updated(gone, [tokenizer(p.search_text) for p in fresh])
+    if fresh:
+        counts = Counts.of([tokenizer(p.search_text) for p in fresh])
+        masked.append(_write_segment(root, f"s{generation}", fresh, counts))
+    segments = _compacted(root, masked, generation)
     by_notice: dict[str, Counter[str]] = {notice_id: Counter() for notice_id in added}
     for clause in fresh_clauses:
         by_notice[clause.notice_id].update(set(tokenizer(clause_search_text(clause))))
-    staging = Path(tempfile.mkdtemp(dir=root.parent, prefix=".updating-"))
-    try:
-        bm25 = write_bm25(counts, staging / "bm25", settings.bm25_k1, settings.bm25_b)
-        if dense is not None:
-            dense.remove_ids(np.flatnonzero(gone).astype(np.int64))
-            cache = VectorCache(settings.vector_cache_dir, settings.embedding_model)
-            if fresh and embeddings is not None:
-                dense.add(encode_passages(fresh, embeddings, cache, progress))
-            _faiss().write_index(dense, str(staging / "vectors.faiss"))
-        # the per-notice files move over (one rename, not thousands of copies); if this update dies before it
-        # lands, the old index lacks them and the next start builds afresh
-        (root / "notices").rename(staging / "notices")
-        current = set(notice_keys.values())
-        for notice_id in removed:
-            if previous[notice_id] not in current:  # gone, or changed (its new counts have a new key)
-                (staging / "notices" / f"{previous[notice_id]}.json").unlink(missing_ok=True)
-        for notice_id, words in by_notice.items():
-            _write_notice_words(staging, notice_keys[notice_id], words)
-            frequencies.update(words)
-        passages = [passage for passage, out in zip(passages, gone.tolist(), strict=True) if not out] + fresh
-        frequencies = +frequencies
-        _write_state(staging, key, settings, passages, len(clauses), frequencies, notice_keys)
-        shutil.rmtree(root)
-        staging.rename(root)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    for notice_id, words in by_notice.items():
+        _write_notice_words(root, notice_keys[notice_id], words)
+        frequencies.update(words)
+    frequencies = +frequencies
+    vectors_file = None
+    if dense is not None:
+        dense.remove_ids(np.flatnonzero(np.concatenate(gone)).astype(np.int64))
+        cache = VectorCache(settings.vector_cache_dir, settings.embedding_model)
+        if fresh and embeddings is not None:
+            dense.add(encode_passages(fresh, embeddings, cache, progress))
+        vectors_file = f"vectors-{generation}.faiss"
+        _faiss().write_index(dense, str(root / vectors_file))
+    _write_state(root, key, settings, generation, segments, len(clauses), frequencies, notice_keys, vectors_file)
+    _remove_unlisted(root, segments, set(notice_keys.values()), {p.name for p in root.iterdir()})
     progress(f"检索索引完成 → {root}")
+    passages, lexical = _served(segments, settings)
     dense_index = DenseIndex(embeddings, dense, passages) if dense is not None and embeddings is not None else None
-    return SearchIndex(passages, bm25, dense_index, tokenizer, dict(frequencies), len(clauses), key)
+    return SearchIndex(passages, lexical, dense_index, tokenizer, dict(frequencies), len(clauses), key, segments)
+
+
+def _remove_unlisted(root: Path, segments: Sequence[Segment], notice_keys: set[str], names: set[str]) -> None:
+    """Delete what `meta.json` no longer names: merged segments, old masks, frequencies and vectors, and the word
+    counts of notices gone (what an update that died before landing left is cleared here too)."""
+    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+    listed = {meta["frequencies"], meta["vectors"], "meta.json", "segments", "notices", "model"}
+    for name in names - listed:
+        path = root / name
+        if name.startswith(("frequencies-", "vectors-", "meta.json.")):
+            path.unlink(missing_ok=True)
+    live_files = {segment.name: segment.live_file for segment in segments}
+    for folder in (root / "segments").iterdir():
+        if folder.name not in live_files:
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        for mask in folder.glob("live-*.npy"):
+            if mask.name != live_files[folder.name]:
+                mask.unlink(missing_ok=True)
+    for counted in (root / "notices").glob("*.json"):
+        if counted.stem not in notice_keys:
+            counted.unlink(missing_ok=True)
 
 
 def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embeddings | None, key: str) -> SearchIndex:
-    passages = _read_passages(root)
-    counted = json.loads((root / "clause_frequencies.json").read_text(encoding="utf-8"))
-    bm25 = LexicalScores.load(root / "bm25")
+    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+    segments = _read_segments(root, meta)
+    passages, lexical = _served(segments, settings)
+    counted = json.loads((root / meta["frequencies"]).read_text(encoding="utf-8"))
     embeddings = embeddings or load_embeddings(
         settings.embedding_model, root / "model", tokenizer, settings.embedding_threads
     )
@@ -424,8 +552,10 @@ def _load(settings: Settings, root: Path, tokenizer: Tokenizer, embeddings: Embe
             settings.milvus_location,
         )
     elif embeddings is not None:
-        dense = DenseIndex(embeddings, _faiss().read_index(str(root / "vectors.faiss")), passages)
-    return SearchIndex(passages, bm25, dense, tokenizer, counted["frequencies"], counted["clauses"], key)
+        dense = DenseIndex(embeddings, _faiss().read_index(str(root / meta["vectors"])), passages)
+    return SearchIndex(
+        passages, lexical, dense, tokenizer, counted["frequencies"], counted["clauses"], key, tuple(segments)
+    )
 
 
 def _milvus_client(settings: Settings):

@@ -106,14 +106,14 @@ def test_a_damaged_clause_file_is_parsed_again_not_trusted(small_index: Settings
     assert again.parsed == ["qinshui.txt"] and len(again.corpus.clauses) == len(first.clauses)
 
 
-@pytest.mark.parametrize("damaged", ["bm25/*", "passages.marshal"])
+@pytest.mark.parametrize("damaged", ["segments/*/counts.docs.npy", "segments/*/passages.marshal"])
 def test_a_damaged_search_index_is_rebuilt(small_index: Settings, damaged: str) -> None:
     from assistant.core import Assistant
     from index.search import search_index_dir
 
     Assistant.open(small_index)
     path = next(search_index_dir(small_index).glob(damaged))
-    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2] if damaged.startswith("passages") else b"garbage")
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2] if damaged.endswith("marshal") else b"garbage")
     answer = Assistant.open(small_index).ask("沁水县每年至少要解决几项制约安全发展的突出问题？")
     assert not answer.refused and "1—2项" in answer.answer
 

@@ -116,29 +116,70 @@ def test_missing_per_notice_counts_mean_a_full_build(tmp_path: Path, library: Pa
     _same_index(rebuilt, _open(_settings(tmp_path / "fresh", library))[0])
 
 
-def test_updated_counts_equal_counts_of_the_new_passage_list() -> None:
+def test_merged_and_masked_segments_score_as_bm25s_over_the_live_passages() -> None:
     import random
 
-    from index.bm25 import Counts
+    import bm25s
+
+    from index.bm25 import Counts, LexicalScores
+
+    def postings(counts: Counts) -> dict[str, list[tuple[int, float]]]:
+        return {
+            word: list(zip(counts.docs[a:b].tolist(), counts.terms[a:b].tolist(), strict=True))
+            for word, row in counts.vocabulary.items()
+            if (a := counts.indptr[row]) < (b := counts.indptr[row + 1])
+        }
 
     rng = random.Random(5)
     words = [f"w{i}" for i in range(40)]
-    for _ in range(50):
-        old = [[rng.choice(words) for _ in range(rng.randint(0, 12))] for _ in range(rng.randint(1, 30))]
-        removed = np.array([rng.random() < 0.3 for _ in old])
-        added = [[rng.choice([*words, "新词", "另一个"]) for _ in range(rng.randint(0, 12))] for _ in range(4)]
-        expected = Counts.of([doc for doc, out in zip(old, removed, strict=True) if not out] + added)
-        got = Counts.of(old).updated(removed, added)
-        assert np.array_equal(got.lengths, expected.lengths)
+    for _ in range(30):
+        parts = [
+            [[rng.choice(words) for _ in range(rng.randint(1, 12))] for _ in range(rng.randint(1, 20))]
+            for _ in range(rng.randint(1, 4))
+        ]
+        masks = [np.array([rng.random() > 0.3 for _ in part]) if rng.random() < 0.6 else None for part in parts]
+        live = [
+            doc
+            for part, mask in zip(parts, masks, strict=True)
+            for i, doc in enumerate(part)
+            if mask is None or mask[i]
+        ]
+        if not live:
+            continue
+        merged = Counts.merged([(Counts.of(part), mask) for part, mask in zip(parts, masks, strict=True)])
+        assert postings(merged) == postings(Counts.of(live))
+        assert np.array_equal(merged.lengths, Counts.of(live).lengths)
+        reference = bm25s.BM25(k1=1.2, b=0.75)
+        reference.index(live, show_progress=False)
+        segmented = LexicalScores([Counts.of(part) for part in parts], masks, 1.2, 0.75)
+        for _ in range(5):
+            question = [rng.choice(words) for _ in range(rng.randint(1, 5))]
+            known = [word for word in question if any(word in doc for doc in live)]
+            if known:
+                assert np.array_equal(segmented.get_scores(known), reference.get_scores(known))
 
-        def postings(counts: Counts) -> dict[str, list[tuple[int, float]]]:
-            return {
-                word: list(zip(counts.docs[a:b].tolist(), counts.terms[a:b].tolist(), strict=True))
-                for word, row in counts.vocabulary.items()
-                if (a := counts.indptr[row]) < (b := counts.indptr[row + 1])
-            }
 
-        assert postings(got) == postings(expected)
+def test_uploads_write_their_own_segments_and_small_ones_are_merged(tmp_path: Path, library: Path) -> None:
+    settings = _settings(tmp_path / "live", library)
+    retriever, _ = _open(settings)
+    base = retriever.index.segments[0]
+    shutil.copy(bundled_notices_dir() / QINSHUI, library / QINSHUI)
+    added = open_retriever(settings, embeddings=BigramHashEmbeddings(), previous=retriever)
+    assert added.index.segments[0] is base  # the library's segment is not rewritten by an upload
+    assert len(added.index.segments) == 2 and {p.notice_id for p in added.index.segments[1].passages} == {"沁水县-2025"}
+    # a second upload of the same size: its segment is merged with the first, not left beside it
+    text = (library / QINSHUI).read_text(encoding="utf-8")
+    (library / "yangcheng.txt").write_text(text.replace("沁水县", "阳城县").replace("沁水", "阳城"), encoding="utf-8")
+    again = open_retriever(settings, embeddings=BigramHashEmbeddings(), previous=added)
+    assert again.index.segments[0] is base and len(again.index.segments) == 2
+    assert {p.notice_id for p in again.index.segments[1].passages} == {"沁水县-2025", "阳城县-2025"}
+    (library / SHUOZHOU).unlink()
+    removed = open_retriever(settings, embeddings=BigramHashEmbeddings(), previous=again)
+    assert removed.index.segments[0].live is not None and not removed.index.segments[0].live.all()
+    root = search_index_dir(settings)
+    on_disk = sorted(p.name for p in (root / "segments").iterdir())
+    assert on_disk == sorted(segment.name for segment in removed.index.segments)
+    _same_index(removed, _open(_settings(tmp_path / "fresh", library))[0])
 
 
 def test_an_update_in_the_same_process_starts_from_what_it_serves(tmp_path: Path, library: Path) -> None:
@@ -146,7 +187,8 @@ def test_an_update_in_the_same_process_starts_from_what_it_serves(tmp_path: Path
     # nothing unchanged is read back from disk (at 100× that reading was most of an upload's seconds)
     settings = _settings(tmp_path / "live", library)
     first, _ = _open(settings)
-    (search_index_dir(settings) / "passages.marshal").unlink()  # only the served index holds the passages now
+    for path in (search_index_dir(settings) / "segments").glob("*/passages.marshal"):
+        path.unlink()  # only the served index holds the passages now
     shutil.copy(bundled_notices_dir() / QINSHUI, library / QINSHUI)
     said: list[str] = []
     added = open_retriever(settings, said.append, BigramHashEmbeddings(), previous=first)
