@@ -555,4 +555,4 @@ def open_retriever(
         index = ensure_search_index(
             settings, corpus, tokenizer, progress, embeddings, previous=held.index if held is not None else None
         )
-    return Retriever(corpus, index, settings, tokenizer)
+        return Retriever(corpus, index, settings, tokenizer)

@@ -14,12 +14,18 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+
+# a word's scores are kept from this many postings on, up to this many postings in all (about 12 bytes each)
+_CACHED_FROM = 2_000
+_CACHE_POSTINGS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -148,7 +154,13 @@ class LexicalScores:
                 lengths += int(counts.lengths[mask].sum())
         self.docs = docs
         # the mean of the live lengths as numpy takes it (an exact integer sum, divided once)
-        self.average = lengths / docs if docs else 1.0
+        average = lengths / docs if docs else 1.0
+        # each passage's length normalization k1·(1 − b + b·dl/avgdl), once per load rather than per posting per
+        # question (the same operations in the same order: the same bits)
+        self._norms = [k1 * ((1 - b) + b * counts.lengths / average) for counts in self.segments]
+        self._cache: OrderedDict[str, list[tuple[np.ndarray, np.ndarray]]] = OrderedDict()
+        self._cached = 0  # postings held in `_cache`
+        self._lock = threading.Lock()
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
@@ -158,26 +170,47 @@ class LexicalScores:
     def get_scores(self, tokens: Sequence[str]) -> np.ndarray:
         scores = np.zeros(self.docs, dtype=np.float32)
         for token in tokens:  # a repeated word counts again, as in bm25s
-            postings = []
-            frequency = 0
-            for counts, rows in zip(self.segments, self._rows, strict=True):
-                word = counts.vocabulary.get(token)
-                if word is None:
-                    continue
-                start, end = counts.indptr[word], counts.indptr[word + 1]
-                docs, terms = counts.docs[start:end], counts.terms[start:end]
-                if isinstance(rows, int):
-                    placed = docs + rows if rows else docs
-                else:
-                    placed = rows[docs]
-                    kept = placed >= 0
-                    docs, terms, placed = docs[kept], terms[kept], placed[kept]
-                frequency += len(docs)
-                postings.append((counts, docs, terms, placed))
-            if not frequency:
-                continue
-            idf = np.float32(math.log(1 + (self.docs - frequency + 0.5) / (frequency + 0.5)))
-            for counts, docs, terms, placed in postings:
-                saturation = self.k1 * ((1 - self.b) + self.b * counts.lengths[docs] / self.average)
-                np.add.at(scores, placed, (idf * (terms / (saturation + terms))).astype(np.float32))
+            for placed, values in self._word_scores(token):
+                np.add.at(scores, placed, values)
         return scores
+
+    def _word_scores(self, token: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Where `token` occurs among the live passages, and its BM25 score there, per segment. The scores of
+        common words (thousands of postings: 安全, 加强) are kept, within a budget, until the index changes: they are
+        most of a question's work at 1,000×, and questions share them."""
+        with self._lock:
+            found = self._cache.get(token)
+            if found is not None:
+                self._cache.move_to_end(token)
+                return found
+        postings = []
+        frequency = 0
+        for counts, rows, norms in zip(self.segments, self._rows, self._norms, strict=True):
+            word = counts.vocabulary.get(token)
+            if word is None:
+                continue
+            start, end = counts.indptr[word], counts.indptr[word + 1]
+            docs, terms = counts.docs[start:end], counts.terms[start:end]
+            if isinstance(rows, int):
+                placed = docs.astype(np.intp) + rows  # machine-size indices: np.add.at is a third faster with them
+            else:
+                placed = rows[docs]
+                kept = placed >= 0
+                docs, terms, placed = docs[kept], terms[kept], placed[kept]
+            frequency += len(docs)
+            postings.append((norms[docs], terms, placed))
+        if not frequency:
+            return []
+        idf = np.float32(math.log(1 + (self.docs - frequency + 0.5) / (frequency + 0.5)))
+        found = [
+            (placed, (idf * (terms / (saturation + terms))).astype(np.float32))
+            for saturation, terms, placed in postings
+        ]
+        if frequency >= _CACHED_FROM:
+            with self._lock:
+                self._cache[token] = found
+                self._cached += frequency
+                while self._cached > _CACHE_POSTINGS and len(self._cache) > 1:
+                    _, dropped = self._cache.popitem(last=False)
+                    self._cached -= sum(len(placed) for placed, _ in dropped)
+        return found
