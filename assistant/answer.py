@@ -21,11 +21,13 @@ from assistant.slots import (
     ORDINAL,
     asks_comparison,
     asks_payer,
+    asks_span,
     asks_who_is_responsible,
     counted_spellings,
     figure_in,
     may_ask_places,
     names_funding,
+    only_a_few,
     states_count,
 )
 from assistant.slots import asked_unit as unit_asked
@@ -118,6 +120,10 @@ _REQUIRES = re.compile(
 _SPELLS_OUT = re.compile(r"\s*(即|包括|主要是|分别是|分别为|具体是|具体为)")
 # a clause ranked below the first leads when it states the asked figure or date and scores at least this share
 _FACT_OVER_RANK = 0.5
+# a next clause's sentence that matches more of the question leads only from a clause retrieved nearly as well
+_SENTENCE_OVER_RANK = 0.65
+# a word tells which sentence answers when it weighs at least this share of the question's average known word
+_TELLING_SHARE = 0.75
 _ORDINAL = re.compile(r"[一两二三四五六七八九十]+级|[一二三四五六七八九十]+是|第[一二三四五六七八九十\d]+")
 # A second clause is quoted too when its best sentence scores at least this share of the first's.
 _SECOND_QUOTE = 0.8
@@ -145,6 +151,8 @@ _ASKS_MEANS = re.compile(
 _NAMES_MEANS = re.compile(r"方式|手段|办法|方法|途径|使用|利用|运用|通过|采取|采用|借助|依托|应用")
 # 向谁承诺 / 对谁公开 / 给谁报告: the party asked for follows the preposition in the notice's text too
 _ASKS_PARTY = re.compile(r"([向对给跟与])谁")
+# the text that writes a range (从主要负责人到一线从业人员) states what 从谁…到谁 asks
+_FROM_TO = re.compile(r"从[^，,。；;]{1,20}?到")
 # 针对哪些人 / 啥人员 / 什么对象: the answer names people, so of the sentence's fragments the one naming them leads
 _ASKS_PEOPLE = re.compile(r"(?:哪些|什么|啥|哪类|哪种|哪几类|哪几种|哪部分)(?:人|人员|群体|对象)")
 _NAMES_PEOPLE = re.compile(
@@ -191,7 +199,7 @@ def detail_type(question: str) -> QuestionType:
         return QuestionType.FREQUENCY
     if _DEADLINE.search(text):
         return QuestionType.DEADLINE
-    if _COUNT.search(text):
+    if _COUNT.search(text) and not only_a_few(text):
         return QuestionType.COUNT
     if _CONSEQUENCE.search(text):
         return QuestionType.CONSEQUENCE
@@ -240,6 +248,7 @@ class Asked:
     excepted: frozenset[int] = frozenset()
     # the question is about doing well or reporting (举报查实了咋办): a reward is an outcome it asks about
     reward: bool = False
+    span: bool = False  # 从谁…到谁: the text that writes a range from one to another answers
 
     @property
     def total(self) -> float:
@@ -320,6 +329,7 @@ class Extractor:
             if follows_up
             else frozenset(),
             reward=bool(_ASKS_REWARD.search(normalize(own_text or search_text))),
+            span=asks_span(own_text or search_text),
             excepted=_excepted(own_text or search_text, groups),
             novel=frozenset(t for t in weights if t not in self.retriever.idf),
             rewrites=rewrites,
@@ -386,6 +396,8 @@ class Extractor:
             score -= bonus  # 查出重大隐患，负责人会咋样: a reward scheme that shares its words is the wrong outcome
         if asked.lists and kind is QuestionType.REQUIREMENT and self._lists_asked_kind(normalized, asked):
             score += bonus
+        if asked.span and _FROM_TO.search(normalized):
+            score += bonus
         # 啥责任制 asks for a 责任制 by name: the text that names one (林长责任制) holds the answer, so the
         # asked-for word counts twice, unless it is vaguer than the question's average word (搞什么活动)
         mean = asked.total / len(asked.groups) if asked.groups else 0.0
@@ -399,6 +411,24 @@ class Extractor:
         asked = self._weights(search_text)
         plain = searchable(text).lower()
         return frozenset(i for i, group in enumerate(asked.groups) if any(spelling in plain for spelling in group))
+
+    def plain_question(self, search_text: str) -> bool:
+        """Neither a follow-up, nor a question for a list (whose best sentence is judged by what it lists), nor one
+        that names what it is not about (除了执法还得干啥: a sentence naming 执法 too matches more, and answers less)."""
+        asked = self._weights(search_text)
+        return not asked.lists and not asked.earlier and not asked.focus and not asked.excepted
+
+    def telling(self, groups: frozenset[int], search_text: str) -> bool:
+        """Whether one of the question's word `groups` weighs near its average known word (培训, not 安全 or 企业)."""
+        asked = self._weights(search_text)
+        # words the notices never use (加进) weigh the most and match nothing: the average is of the others
+        known = [max(group.values()) for group in asked.groups if not group.keys() <= asked.novel]
+        mean = sum(known) / len(known) if known else 0.0
+        return any(max(asked.groups[i].values()) >= _TELLING_SHARE * mean for i in groups)
+
+    def asks_span(self, search_text: str) -> bool:
+        """Whether the question asks for a range (从谁…到谁)."""
+        return self._weights(search_text).span
 
     def earlier(self, search_text: str) -> frozenset[int]:
         """The question's word groups that only the earlier turns of a follow-up name."""
@@ -930,6 +960,36 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
             c
             for c in candidates[1:]
             if extractor.names_asked(c.sentence, retrieval.search_text)
+            and c.score > first.score
+            and matched <= extractor.matched(c.sentence, retrieval.search_text)
+        ]
+        if options:
+            first = max(options, key=lambda p: p.score)
+            candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
+    elif kind in (QuestionType.REQUIREMENT, QuestionType.YES_NO) and extractor.plain_question(retrieval.search_text):
+        # 领导干部培训要加进去啥内容: the best clause's best sentence (…领导班子…考核述职内容) matches fewer of the
+        # question's words than a next clause's (…纳入…领导干部培训内容), which matches all it does and a telling
+        # word more, scores higher, and comes from a clause retrieved nearly as well: that sentence answers
+        matched = extractor.matched(first.sentence, retrieval.search_text)
+        options = [
+            c
+            for c in candidates[1:]
+            if c.score > first.score
+            and c.hit.score >= _SENTENCE_OVER_RANK * first.hit.score
+            and matched < (more := extractor.matched(c.sentence, retrieval.search_text))
+            and extractor.telling(more - matched, retrieval.search_text)
+        ]
+        if options:
+            first = max(options, key=lambda p: p.score)
+            candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
+    if extractor.asks_span(retrieval.search_text) and not _FROM_TO.search(normalize(first.sentence)):
+        # 责任清单要从谁列到谁: the best clause's 责任清单 writes no range; a next clause's sentence that does
+        # (从主要负责人到一线从业人员的安全生产责任清单), naming all the first one matched, answers
+        matched = extractor.matched(first.sentence, retrieval.search_text)
+        options = [
+            c
+            for c in candidates[1:]
+            if _FROM_TO.search(normalize(c.sentence))
             and c.score > first.score
             and matched <= extractor.matched(c.sentence, retrieval.search_text)
         ]

@@ -56,8 +56,17 @@ _COMPARISON_WORDS = frozenset(
 _RECIPIENT = re.compile(r"(?:[给向]|报送|抄送|通报|告知)(?:哪些|哪个|哪几个|哪家)(?:部门|单位)")
 
 
+# 从谁列到谁 / 从哪到哪: a range is asked (从主要负责人到一线从业人员), not who is in charge (从谁管到谁)
+_ASKS_SPAN = re.compile(r"从(?:谁|哪|什么|啥)[^，,。？?]{0,6}到(?:谁|哪|什么|啥)")
+
+
+def asks_span(question: str) -> bool:
+    return bool(_ASKS_SPAN.search(normalize(question)))
+
+
 def asks_who_is_responsible(question: str) -> bool:
-    return bool(_RESPONSIBILITY.search(_RECIPIENT.sub("", normalize(question))))
+    text = normalize(question)
+    return not asks_span(text) and bool(_RESPONSIBILITY.search(_RECIPIENT.sub("", text)))
 
 
 def asks_comparison(question: str) -> bool:
@@ -170,9 +179,21 @@ _ASKED_YEAR_NAME = re.compile(r"(?:什么|啥)年(?![份度底初前内以后里
 _LEVELS = "[省市县区乡镇村组](?:[、，,]?[省市县区乡镇村组]){2,}"
 
 
+# 几 in a yes/no question is "a few", not a figure asked for: 检查能少查几回不？ asks whether, not how many
+_A_FEW = re.compile(r"(?<![哪那这第])几[^，,。；;？?]{0,3}[吗不没][？?]*$")
+
+
+def only_a_few(question: str) -> bool:
+    """Whether the question's only 几 means "a few" (a yes/no question) rather than asking a figure."""
+    text = normalize(question)
+    return bool(_A_FEW.search(text)) and not re.search(r"多少|比例|百分|覆盖率|多[大长高远]", text)
+
+
 def asked_unit(question: str) -> str | None:
     """The unit a question asks a figure in (a regex alternative), or None when it asks for no figure in a unit."""
     text = normalize(question)
+    if only_a_few(text):
+        return None
     if "第几" in text:
         return ORDINAL
     if _ASKED_YEAR_NAME.search(text):

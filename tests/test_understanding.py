@@ -1159,3 +1159,33 @@ def test_a_long_list_of_departments_names_who_acts(assistant) -> None:
 def test_regarded_as_is_the_notices_zuowei(assistant) -> None:
     answer = assistant.ask("2015年领导干部应该把安全生产看作什么？")
     assert not answer.refused and "最基本的民生" in answer.lead, answer.answer
+
+
+def test_a_few_in_a_yes_no_question_asks_no_figure(assistant) -> None:
+    # 能少几次吗: 几 is "a few" here; the answer is whether, not a count the notice never gives
+    answer = assistant.ask("2019年对基础条件好的企业，执法检查能少几次吗？")
+    assert not answer.refused and "减少执法检查频次" in answer.lead, answer.answer
+    # a real count question is still one
+    answer = assistant.ask("2023年各级政府一年至少组织几次综合性演练？")
+    assert not answer.refused and "一次" in answer.lead, answer.answer
+
+
+def test_from_whom_to_whom_is_answered_by_the_range_the_notice_writes(assistant) -> None:
+    answer = assistant.ask("2022年安全生产责任清单是从谁到谁？")
+    assert not answer.refused and "从主要负责人到一线从业人员" in answer.lead, answer.answer
+
+
+def test_a_next_clause_leads_when_its_sentence_matches_all_the_first_does_and_more(assistant) -> None:
+    # the best clause's best sentence names 领导班子…考核述职内容; the next clause's names 领导干部培训内容
+    answer = assistant.ask("忻州的领导干部培训里要纳入什么？")
+    assert not answer.refused and "领导干部培训内容" in answer.lead, answer.answer
+    # a sentence of a clause retrieved far lower, matching 三零 besides, does not displace the answer
+    answer = assistant.ask("2021年三零单位创建是以啥为抓手？")
+    assert not answer.refused and "零事故" in answer.lead, answer.answer
+
+
+def test_everyday_words_for_fuel_and_forest_edges(assistant) -> None:
+    answer = assistant.ask("2024年林边的杂草要清理吗？")
+    assert not answer.refused and "林缘部位可燃物" in answer.lead, answer.answer
+    answer = assistant.ask("2024年自建房改成经营用的要啥证明？")
+    assert not answer.refused and "房屋安全鉴定合格证明" in answer.lead, answer.answer
