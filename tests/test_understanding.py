@@ -1189,3 +1189,11 @@ def test_everyday_words_for_fuel_and_forest_edges(assistant) -> None:
     assert not answer.refused and "林缘部位可燃物" in answer.lead, answer.answer
     answer = assistant.ask("2024年自建房改成经营用的要啥证明？")
     assert not answer.refused and "房屋安全鉴定合格证明" in answer.lead, answer.answer
+
+
+def test_whose_job_and_nobody_in_charge_in_cadres_words(assistant) -> None:
+    # 是哪些部门的活: 活 is the job, not a word the notices lack; 没人管 is the notices' 监管盲区
+    answer = assistant.ask("2025年省里安全工程治理是哪些部门的活？")
+    assert not answer.refused and "省住建厅" in answer.lead, answer.answer
+    answer = assistant.ask("2021年职责交叉的领域咋防止没人管？")
+    assert not answer.refused and "监管盲区" in answer.lead, answer.answer
