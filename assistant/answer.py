@@ -54,7 +54,7 @@ _OFTEN = re.compile(r"每[日天周旬月季年]|每季度|每半年|每两年|[
 _COUNT = re.compile(r"多少|(?<![哪那这])几|比例|百分|覆盖率|多大|多长|多高|多远")
 _CONSEQUENCE = re.compile(
     r"会怎样|会怎么样|会咋|咋处理|怎么处理|如何处理|咋办|怎么办|后果|怎么处罚|咋处罚|怎么罚|咋罚|罚不罚|会被|"
-    r"受什么|承担什么|追究什么|怎么追责|咋追责|什么处分|怎么惩"
+    r"受什么|受啥|受到什么|受到啥|承担什么|追究什么|怎么追责|咋追责|什么处分|啥处分|怎么惩"
 )
 _YES_NO = re.compile(r"[吗不][？?]*$|是否|能不能|会不会|有没有|要不要|算不算|可不可以|能否|行不行|让不让|提了没|说了没")
 # What a consequence clause says happens: the part of the sentence a lead quotes for 会怎样.
@@ -176,7 +176,8 @@ _ASKS_LIST = re.compile(r"哪些|哪几[个种类项条方样]|都有啥|都有�
 # 有几项安全生产工作制度: the thing counted (its last two characters, 制度), which a follow-up 具体是哪些 asks to list
 _COUNTED_HEAD = re.compile(r"(?:几|多少)[项个种类条大][\u4e00-\u9fff]*?([\u4e00-\u9fff]{2})(?:[？?。，,吗呢呀啊]|$)")
 _LISTED_AS = "、[^，,。；;]{1,40}?(?:等|和|及)[\u4e00-\u9fff]{0,6}?"
-_WHICH_NOTICE = re.compile(r"哪(个|份|一份|些|几份|一年的?|年的?)(文件|通知|意见)")
+# 按哪个文件分工 asks for the document a clause names as its basis (《关于…的意见》), not which notice says it
+_WHICH_NOTICE = re.compile(r"(?<![按据照])哪(个|份|一份|些|几份|一年的?|年的?)(文件|通知|意见)")
 
 
 def question_type(question: str, scope_issuers: int, scope_years: int) -> QuestionType:

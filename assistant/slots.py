@@ -118,8 +118,11 @@ def framing_words(question: str, words: Iterable[str]) -> frozenset[str]:
 _ASKED_FIGURE = re.compile(rf"(?:多少|(?<![哪那这])几)({UNITS})")
 # 多少应急救援经费: the money word may come a few words after 多少
 _ASKED_MONEY = re.compile(
-    r"多少[\u4e00-\u9fff]{0,6}?(?:钱|资金|经费|补助|补贴|奖金)|(?:补助|补贴|经费|资金|奖金|费用|投资).{0,4}多少(?!比例|百分|成)|工资|多少亿"
+    r"多少[\u4e00-\u9fff]{0,6}?(?:钱|资金|经费|补助|补贴|奖金|工资)|"
+    r"(?:补助|补贴|经费|资金|奖金|费用|投资|工资).{0,4}(?:多少|几)(?!比例|百分|成)|多少亿"
 )
+# 工资 is an amount the notices never give (村干部的工资由谁发), unless asked whether it is tied to safety (跟工资挂钩吗)
+_ENDS_YES_NO = re.compile(r"[吗不][？?]*$")
 _ASKED_SHARE = re.compile(r"百分之多少|多大比例|比例是多少|占比多少|百分比")
 # 几类 is answered by 四类 or 四个类别: the general classifier 个 may stand between figure and unit; a four-digit
 # year (2026年) is a date, not a count of years
@@ -198,7 +201,7 @@ def asked_unit(question: str) -> str | None:
         return ORDINAL
     if _ASKED_YEAR_NAME.search(text):
         return NAMED_YEAR
-    if _ASKED_MONEY.search(text):
+    if _ASKED_MONEY.search(text) or ("工资" in text and not _ENDS_YES_NO.search(text)):
         return "元|万元|亿元|亿"
     if _ASKED_SIZE.search(text):
         return "米|厘米|毫米|平方米|公分"

@@ -1197,3 +1197,22 @@ def test_whose_job_and_nobody_in_charge_in_cadres_words(assistant) -> None:
     assert not answer.refused and "省住建厅" in answer.lead, answer.answer
     answer = assistant.ask("2021年职责交叉的领域咋防止没人管？")
     assert not answer.refused and "监管盲区" in answer.lead, answer.answer
+
+
+def test_what_comes_first_and_what_one_suffers_in_cadres_words(assistant) -> None:
+    # 最要紧 is the notices' 重中之重; 会受啥处理 asks the consequence, which the lead quotes
+    answer = assistant.ask("2013年全省安全工作最要紧的是哪一块？")
+    assert not answer.refused and "重中之重" in answer.lead, answer.answer
+    answer = assistant.ask("2018年部门负责人不履行监管职责会受啥处理？")
+    assert not answer.refused and "党纪政纪处分" in answer.lead, answer.answer
+
+
+def test_wages_are_an_amount_unless_asked_whether_tied_to_safety(assistant) -> None:
+    answer = assistant.ask("2018年安全生产跟工资挂钩吗？")
+    assert not answer.refused and "与工资收入挂钩" in answer.lead, answer.answer
+    assert assistant.ask("村干部的工资由谁发？").refused
+
+
+def test_by_which_document_asks_the_basis_a_clause_names(assistant) -> None:
+    answer = assistant.ask("2020年应急管理体制机制建设按哪个文件分工？")
+    assert not answer.refused and "晋应急总指发〔2019〕1号" in answer.lead, answer.answer
