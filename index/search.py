@@ -287,7 +287,7 @@ def _build(
     progress(f"检索索引完成 → {root}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: its arrays have no single truth value
 class Segment:
     """A run of passages with their term counts, written once (`segments/<name>/`); `live` masks the passages
     taken out since (None: none), kept in `live_file` there. The index serves the live passages of its
