@@ -473,7 +473,8 @@ def _names_document(hits: Sequence[Hit], topic: frozenset[str]) -> bool:
 
 
 # 公示栏设在哪 is answered by where on a site (在醒目位置设置…), which names no division of China
-_POSITION = re.compile(r"(?:醒目|显著|明显|显眼)(?:位置|处|地方)|出入口|门口")
+# 在哪放 / 在哪通报: a meeting is where a notice has things shown or announced (在安委会会议…上播放曝光)
+_POSITION = re.compile(r"(?:醒目|显著|明显|显眼)(?:位置|处|地方)|出入口|门口|在[^，,。；;]{1,24}?会议?上")
 
 
 def _names_a_place(text: str) -> bool:

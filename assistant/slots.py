@@ -133,7 +133,7 @@ _FIGURE = r"(?<!\d)(?!(?:19|20)\d{{2}}年)[\d一二两双三四五六七八九�
 _COUNTED = "项|座|名|次|处|条|家|人|个|支|所|起|台|辆|套|件|批|户|间|张|本|块|级|队|站|种|类|道|轮|场"
 _NUMERAL = r"(?<![\d一二两双三四五六七八九十])[\d一二两双三四五六七八九十]+"
 # Classifiers that count the same things: 几条职责 is answered by 11项职责, 几个人 by 3名.
-_SAME_COUNT = ("条|项|款", "名|人|位", "次|回|遍", "座|处|个", "支|队")
+_SAME_COUNT = ("条|项|款", "名|人|位", "次|回|遍|趟", "座|处|个", "支|队")
 # Notices name units, never persons, and give no telephone numbers or addresses.
 _PERSON_OR_CONTACT = re.compile(
     r"(局长|县长|市长|省长|书记|主任|科长|站长|队长|所长|负责人)(是谁|叫什么|叫啥|姓什么|姓啥|是哪位)|"

@@ -1216,3 +1216,10 @@ def test_wages_are_an_amount_unless_asked_whether_tied_to_safety(assistant) -> N
 def test_by_which_document_asks_the_basis_a_clause_names(assistant) -> None:
     answer = assistant.ask("2020年应急管理体制机制建设按哪个文件分工？")
     assert not answer.refused and "晋应急总指发〔2019〕1号" in answer.lead, answer.answer
+
+
+def test_trips_are_times_and_a_meeting_is_where_things_are_shown(assistant) -> None:
+    answer = assistant.ask("2023年省里要求市县领导一个月最少去基层几趟？")
+    assert not answer.refused and "每月至少深入一线调研指导一次" in answer.lead, answer.answer
+    answer = assistant.ask("2026年督查时拍的隐患视频要在哪放？")
+    assert not answer.refused and "安委会会议" in answer.lead, answer.answer
