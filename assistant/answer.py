@@ -914,6 +914,14 @@ def units_sentence(clause: Clause, unit: Responsibility) -> str | None:
     return None
 
 
+def _led_by(options: Sequence[Pick], first: Pick, candidates: list[Pick]) -> tuple[Pick, list[Pick]]:
+    """The best of `options` (if any) as the lead, its clause first among the candidates."""
+    if not options:
+        return first, candidates
+    lead = max(options, key=lambda p: p.score)
+    return lead, [lead, *(c for c in candidates if c.clause is not lead.clause)]
+
+
 def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, per_notice: bool) -> list[Pick]:
     """The clauses to quote: the best one (and a close second), or the best of each notice for a comparison."""
     picks: list[Pick] = []
@@ -949,9 +957,7 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
             and p.score >= _FACT_OVER_RANK * first.score
             and (p.clause is first.clause or matched <= extractor.matched(p.clause.text, retrieval.search_text))
         ]
-        if options:
-            first = max(options, key=lambda p: p.score)
-            candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
+        first, candidates = _led_by(options, first, candidates)
     elif kind is QuestionType.REQUIREMENT and not extractor.names_asked(first.sentence, retrieval.search_text):
         # 尾矿库要上啥监测: the best clause is all about 尾矿库 but its best sentence names no 监测; a next clause's
         # sentence that does (尾矿库在线监测), and names all the first one matched besides, is the answer; of a
@@ -964,9 +970,7 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
             and c.score > first.score
             and matched <= extractor.matched(c.sentence, retrieval.search_text)
         ]
-        if options:
-            first = max(options, key=lambda p: p.score)
-            candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
+        first, candidates = _led_by(options, first, candidates)
     elif kind in (QuestionType.REQUIREMENT, QuestionType.YES_NO) and extractor.plain_question(retrieval.search_text):
         # 领导干部培训要加进去啥内容: the best clause's best sentence (…领导班子…考核述职内容) matches fewer of the
         # question's words than a next clause's (…纳入…领导干部培训内容), which matches all it does and a telling
@@ -980,9 +984,7 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
             and matched < (more := extractor.matched(c.sentence, retrieval.search_text))
             and extractor.telling(more - matched, retrieval.search_text)
         ]
-        if options:
-            first = max(options, key=lambda p: p.score)
-            candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
+        first, candidates = _led_by(options, first, candidates)
     if extractor.asks_span(retrieval.search_text) and not _FROM_TO.search(normalize(first.sentence)):
         # 责任清单要从谁列到谁: the best clause's 责任清单 writes no range; a next clause's sentence that does
         # (从主要负责人到一线从业人员的安全生产责任清单), naming all the first one matched, answers
@@ -994,9 +996,7 @@ def first_picks(extractor: Extractor, retrieval: Retrieval, kind: QuestionType, 
             and c.score > first.score
             and matched <= extractor.matched(c.sentence, retrieval.search_text)
         ]
-        if options:
-            first = max(options, key=lambda p: p.score)
-            candidates = [first, *(c for c in candidates if c.clause is not first.clause)]
+        first, candidates = _led_by(options, first, candidates)
     picks.append(first)
     # a second sentence of the same clause that scores nearly as well often holds the rest of the answer
     ranked = sorted(

@@ -138,15 +138,13 @@ class LexicalScores:
         lengths = 0
         docs = 0
         for counts, mask in zip(self.segments, live, strict=True):
+            if mask is not None and len(mask) != len(counts.lengths):
+                raise ValueError("BM25 mask and segment disagree")
             if mask is None or bool(mask.all()):
-                if mask is not None and len(mask) != len(counts.lengths):
-                    raise ValueError("BM25 mask and segment disagree")
                 self._rows.append(docs)
                 docs += len(counts.lengths)
                 lengths += int(counts.lengths.sum())
             else:
-                if len(mask) != len(counts.lengths):
-                    raise ValueError("BM25 mask and segment disagree")
                 rows = np.full(len(mask), -1, dtype=np.int64)
                 rows[mask] = np.arange(docs, docs + int(mask.sum()))
                 self._rows.append(rows)

@@ -376,7 +376,7 @@ def _write_state(
 ) -> None:
     """Write the word frequencies, then `meta.json`, which names every file of the index: replacing it is the
     moment an update lands, so an update that dies before leaves the index as it was."""
-    frequencies_file = f"frequencies-{generation}.json"
+    frequencies_file = _frequencies_file(generation)
     (folder / frequencies_file).write_text(
         json.dumps({"clauses": clause_count, "frequencies": frequencies}, ensure_ascii=False), encoding="utf-8"
     )
@@ -393,6 +393,10 @@ def _write_state(
     pending = folder / "meta.json.tmp"
     pending.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     pending.replace(folder / "meta.json")
+
+
+def _frequencies_file(generation: int) -> str:
+    return f"frequencies-{generation}.json"
 
 
 def _compacted(root: Path, segments: list[Segment], generation: int) -> list[Segment]:
@@ -478,10 +482,11 @@ def _update(
         out = np.fromiter((p.notice_id in removed for p in segment.passages), dtype=bool, count=len(segment.passages))
         live = np.ones(len(segment.passages), dtype=bool) if segment.live is None else segment.live
         gone.append(out[live])
-        if out[live].any():
+        if gone[-1].any():
             live_file = f"live-{generation}.npy"
-            np.save(root / "segments" / segment.name / live_file, live & ~out)
-            segment = Segment(segment.name, segment.passages, segment.counts, live & ~out, live_file)
+            kept = live & ~out
+            np.save(root / "segments" / segment.name / live_file, kept)
+            segment = Segment(segment.name, segment.passages, segment.counts, kept, live_file)
         masked.append(segment)
     fresh_clauses = [clause for clause in clauses if clause.notice_id in added]
     fresh = [passage for clause in fresh_clauses for passage in clause_passages(clause)]
@@ -505,21 +510,19 @@ def _update(
         vectors_file = f"vectors-{generation}.faiss"
         _faiss().write_index(dense, str(root / vectors_file))
     _write_state(root, key, settings, generation, segments, len(clauses), frequencies, notice_keys, vectors_file)
-    _remove_unlisted(root, segments, set(notice_keys.values()), {p.name for p in root.iterdir()})
+    _remove_unlisted(root, segments, set(notice_keys.values()), {_frequencies_file(generation), vectors_file})
     progress(f"检索索引完成 → {root}")
     passages, lexical = _served(segments, settings)
     dense_index = DenseIndex(embeddings, dense, passages) if dense is not None and embeddings is not None else None
     return SearchIndex(passages, lexical, dense_index, tokenizer, dict(frequencies), len(clauses), key, segments)
 
 
-def _remove_unlisted(root: Path, segments: Sequence[Segment], notice_keys: set[str], names: set[str]) -> None:
-    """Delete what `meta.json` no longer names: merged segments, old masks, frequencies and vectors, and the word
-    counts of notices gone (what an update that died before landing left is cleared here too)."""
-    meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
-    listed = {meta["frequencies"], meta["vectors"], "meta.json", "segments", "notices", "model"}
-    for name in names - listed:
-        path = root / name
-        if name.startswith(("frequencies-", "vectors-", "meta.json.")):
+def _remove_unlisted(root: Path, segments: Sequence[Segment], notice_keys: set[str], listed: set[str | None]) -> None:
+    """Delete what `meta.json` no longer names (`listed`: its frequencies and vectors files): merged segments, old
+    masks, frequencies and vectors, and the word counts of notices gone (what an update that died before landing
+    left is cleared here too)."""
+    for path in root.iterdir():
+        if path.name not in listed and path.name.startswith(("frequencies-", "vectors-", "meta.json.")):
             path.unlink(missing_ok=True)
     live_files = {segment.name: segment.live_file for segment in segments}
     for folder in (root / "segments").iterdir():
